@@ -1,0 +1,148 @@
+/**
+ * Reads the HTTP server sections (`[inet_http_server*]`, `[unix_http_server*]`)
+ * and the `[rpcinterface:x]` plugin sections.
+ *
+ * Python counterpart: supervisor/options.py
+ * (`ServerOptions.server_configs_from_parser`, `_parse_username_and_password`,
+ * `Options.get_plugins`).
+ * @module
+ */
+
+import { colonSeparatedUserGroup, type GroupEntry, inetAddress, octalType, type PasswdEntry } from "./datatypes.ts";
+import { ValueConversionError } from "./errors.ts";
+import { normalizePath } from "./pypath.ts";
+import type { OptionReader } from "./_reader.ts";
+import { DEFAULTS, type RpcInterfaceConfig, type ServerConfig } from "./schema.ts";
+
+/** What reading server sections needs. */
+export interface ServerContext {
+  reader: OptionReader;
+  here: string;
+  cwd: string;
+  home: string | undefined;
+  passwd: () => readonly PasswdEntry[];
+  groups: () => readonly GroupEntry[];
+}
+
+function serverNames(
+  reader: OptionReader,
+  prefix: string,
+): [string | null, string][] {
+  return reader.parser.sections()
+    .filter((s) => s.startsWith(prefix))
+    .map((s) => [s.includes(":") ? s.slice(s.indexOf(":") + 1) : null, s]);
+}
+
+function credentials(
+  reader: OptionReader,
+  section: string,
+): { username: string | null; password: string | null } {
+  const username = reader.get(section, "username", null);
+  const password = reader.get(section, "password", null);
+  if ((username === null) !== (password === null)) {
+    throw new ValueConversionError(
+      `Section [${section}] contains incomplete authentication: If a username or a password is specified, ` +
+        "both the username and password must be specified",
+    );
+  }
+  return { username, password };
+}
+
+/** All HTTP servers: every inet one first, then every unix one. */
+export function serverConfigsFromParser(ctx: ServerContext): ServerConfig[] {
+  const { reader } = ctx;
+  const configs: ServerConfig[] = [];
+  for (const [name, section] of serverNames(reader, "inet_http_server")) {
+    const auth = credentials(reader, section);
+    const port = reader.get(section, "port", null);
+    if (port === null) {
+      throw new ValueConversionError(`section [${section}] has no port value`);
+    }
+    const { host, port: portNumber } = inetAddress(port);
+    configs.push({
+      family: "inet",
+      name,
+      section,
+      ...auth,
+      host,
+      port: portNumber,
+    });
+  }
+  for (const [name, section] of serverNames(reader, "unix_http_server")) {
+    const file = reader.get(section, "file", null, { here: ctx.here });
+    if (file === null) {
+      throw new ValueConversionError(`section [${section}] has no file value`);
+    }
+    const auth = credentials(reader, section);
+    const chownRaw = reader.get(section, "chown", null);
+    let chown: [number, number] = [-1, -1];
+    if (chownRaw !== null) {
+      try {
+        const { uid, gid } = colonSeparatedUserGroup(
+          chownRaw,
+          ctx.passwd(),
+          ctx.groups(),
+        );
+        chown = [uid, gid];
+      } catch {
+        throw new ValueConversionError(`Invalid sockchown value ${chownRaw}`);
+      }
+    }
+    const chmodRaw = reader.get(section, "chmod", null);
+    let chmod = octalType(DEFAULTS.unix_http_server.chmod);
+    if (chmodRaw !== null) {
+      try {
+        chmod = octalType(chmodRaw);
+      } catch {
+        throw new ValueConversionError(`Invalid chmod value ${chmodRaw}`);
+      }
+    }
+    const path = normalizePath(file.trim(), ctx.cwd, ctx.home);
+    configs.push({
+      family: "unix",
+      name,
+      section,
+      file: path,
+      ...auth,
+      chmod,
+      chown,
+    });
+  }
+  return configs;
+}
+
+const FACTORY_KEY = "supervisor.rpcinterface_factory";
+
+/**
+ * The `[rpcinterface:x]` sections. Only supervisor's own factory exists here;
+ * any other spec cannot be resolved, as an uninstalled module could not be
+ * in Python.
+ */
+export function rpcInterfacesFromParser(
+  reader: OptionReader,
+  knownFactories: readonly string[],
+): RpcInterfaceConfig[] {
+  const out: RpcInterfaceConfig[] = [];
+  for (
+    const section of reader.parser.sections().filter((s) => s.startsWith("rpcinterface:"))
+  ) {
+    const name = section.slice(section.indexOf(":") + 1);
+    const factory = reader.get(section, FACTORY_KEY, null);
+    if (factory === null) {
+      throw new ValueConversionError(
+        `section [${section}] does not specify a ${FACTORY_KEY}`,
+      );
+    }
+    if (!knownFactories.includes(factory.trim())) {
+      throw new ValueConversionError(
+        `${factory} cannot be resolved within [${section}]`,
+      );
+    }
+    const extras: Record<string, string> = {};
+    for (const key of reader.parser.options(section)) {
+      if (key !== FACTORY_KEY) extras[key] = reader.get(section, key, "") ?? "";
+    }
+    out.push({ name, factory: factory.trim(), extras });
+  }
+  return out;
+}

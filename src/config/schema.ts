@@ -1,0 +1,259 @@
+/**
+ * The typed config model: what a loaded `supervisord.conf` is, and the one
+ * table of defaults every section reads from.
+ *
+ * Field names are the INI keys exactly as supervisord spells them, so
+ * `ProcessConfig.startsecs` is greppable against the supervisord docs.
+ *
+ * Python counterpart: supervisor/options.py (`ServerOptions.read_config`,
+ * `ProcessConfig`, `ProcessGroupConfig`, `EventListenerPoolConfig`,
+ * `FastCGIGroupConfig`, `server_configs_from_parser`).
+ * @module
+ */
+
+import type { LogLevelName } from "./datatypes.ts";
+
+/** `stdout_logfile=AUTO`: a file supervisord names and creates in childlogdir. */
+export const AUTO_LOGFILE = "AUTO";
+
+/**
+ * A child log target: `null` for none, {@link AUTO_LOGFILE}, or a path
+ * (`~` expanded, as written otherwise).
+ */
+export type LogfileTarget = string | null;
+
+/** `autorestart`: always, never, or when the exit code is not in `exitcodes`. */
+export type AutoRestart = boolean | "unexpected";
+
+/** The `[supervisord]` section after conversion (SURFACE §3.2). */
+export interface SupervisordSection {
+  minfds: number;
+  minprocs: number;
+  directory: string | null;
+  user: string | null;
+  umask: number;
+  logfile: string;
+  logfile_maxbytes: number;
+  logfile_backups: number;
+  loglevel: LogLevelName;
+  pidfile: string;
+  identifier: string;
+  nodaemon: boolean;
+  silent: boolean;
+  childlogdir: string;
+  nocleanup: boolean;
+  strip_ansi: boolean;
+  environment: Record<string, string>;
+}
+
+/** One process of a program, eventlistener or fcgi-program section (SURFACE §3.5). */
+export interface ProcessConfig {
+  name: string;
+  command: string;
+  directory: string | null;
+  umask: number | null;
+  priority: number;
+  autostart: boolean;
+  autorestart: AutoRestart;
+  startsecs: number;
+  startretries: number;
+  uid: number | null;
+  stdout_logfile: LogfileTarget;
+  stdout_capture_maxbytes: number;
+  stdout_events_enabled: boolean;
+  stdout_logfile_backups: number;
+  stdout_logfile_maxbytes: number;
+  stdout_syslog: boolean;
+  stderr_logfile: LogfileTarget;
+  stderr_capture_maxbytes: number;
+  stderr_events_enabled: boolean;
+  stderr_logfile_backups: number;
+  stderr_logfile_maxbytes: number;
+  stderr_syslog: boolean;
+  stopsignal: number;
+  stopwaitsecs: number;
+  stopasgroup: boolean;
+  killasgroup: boolean;
+  exitcodes: number[];
+  redirect_stderr: boolean;
+  /** `[supervisord] environment` overlaid by the program's own `environment`. */
+  environment: Record<string, string>;
+  /** `SUPERVISOR_SERVER_URL` for this process; null means computed (AUTO). */
+  serverurl: string | null;
+}
+
+/** An fcgi-program's listening socket (SURFACE §3.8). */
+export type FcgiSocketConfig =
+  | {
+    family: "unix";
+    path: string;
+    owner: [number, number] | null;
+    mode: number;
+    backlog: number | null;
+  }
+  | { family: "inet"; host: string; port: number; backlog: number | null };
+
+interface GroupConfigBase {
+  name: string;
+  priority: number;
+  processes: ProcessConfig[];
+}
+
+/** A group of processes: a `[program:x]`, a `[group:x]` or an fcgi-program. */
+export type ProcessGroupConfig =
+  | GroupConfigBase & { kind: "program" }
+  | GroupConfigBase & { kind: "fcgi-program"; socket: FcgiSocketConfig }
+  | GroupConfigBase & {
+    kind: "eventlistener";
+    buffer_size: number;
+    /** Upper-cased event type names, in Python's set iteration order is not kept: sorted. */
+    events: string[];
+    result_handler: string;
+  };
+
+/** An `[inet_http_server]` or `[unix_http_server]` section (SURFACE §3.3). */
+export type ServerConfig =
+  & {
+    /** Text after the first `:` of the section name, or null. */
+    name: string | null;
+    section: string;
+    username: string | null;
+    password: string | null;
+  }
+  & (
+    | { family: "inet"; host: string; port: number }
+    | { family: "unix"; file: string; chmod: number; chown: [number, number] }
+  );
+
+/** An `[rpcinterface:x]` section: the namespace and its factory's extra keys. */
+export interface RpcInterfaceConfig {
+  name: string;
+  factory: string;
+  extras: Record<string, string>;
+}
+
+/** Everything supervisord reads from its config file. */
+export interface SupervisorConfig {
+  /** The config path as given (`-c`) or found by the search. */
+  configfile: string;
+  /** Absolute directory of the config file (`%(here)s`). */
+  here: string;
+  supervisord: SupervisordSection;
+  /** Sorted by (priority, name), as supervisord sorts them. */
+  groups: ProcessGroupConfig[];
+  servers: ServerConfig[];
+  rpcinterfaces: RpcInterfaceConfig[];
+  /** Non-fatal messages logged at startup (SURFACE CFGERR.parsewarnings, INC.nomatch). */
+  parseWarnings: string[];
+  parseInfos: string[];
+}
+
+/**
+ * The raw default of every option, written as a user would write it, so it
+ * runs through the same converter as a configured value. `null` means the
+ * option is unset unless configured. `childlogdir` has no static default: it
+ * is the host's temporary directory.
+ */
+export const DEFAULTS = {
+  supervisord: {
+    minfds: "1024",
+    minprocs: "200",
+    directory: null,
+    user: null,
+    umask: "022",
+    logfile: "supervisord.log",
+    logfile_maxbytes: "50MB",
+    logfile_backups: "10",
+    loglevel: "info",
+    pidfile: "supervisord.pid",
+    identifier: "supervisor",
+    nodaemon: "false",
+    silent: "false",
+    nocleanup: "false",
+    strip_ansi: "false",
+    environment: "",
+  },
+  program: {
+    priority: "999",
+    autostart: "true",
+    autorestart: "unexpected",
+    startsecs: "1",
+    startretries: "3",
+    stopsignal: "TERM",
+    stopwaitsecs: "10",
+    stopasgroup: "false",
+    exitcodes: "0",
+    redirect_stderr: "false",
+    numprocs: "1",
+    numprocs_start: "0",
+    environment: "",
+    capture_maxbytes: "0",
+    events_enabled: "false",
+    serverurl: null,
+    user: null,
+    umask: null,
+    process_name: "%(program_name)s",
+    directory: null,
+    logfile: AUTO_LOGFILE,
+    logfile_backups: "10",
+    logfile_maxbytes: "50MB",
+    syslog: "false",
+    command: null,
+  },
+  group: { priority: "999", programs: null },
+  eventlistener: {
+    priority: "-1",
+    buffer_size: "10",
+    result_handler: "supervisor.dispatchers:default_handler",
+    events: "",
+    redirect_stderr: "false",
+  },
+  fcgi: { socket_mode: "0700" },
+  unix_http_server: { chmod: "0700" },
+} as const;
+
+/** The one `result_handler` we implement natively. */
+export const DEFAULT_RESULT_HANDLER = DEFAULTS.eventlistener.result_handler;
+
+/** The one rpcinterface factory we implement natively. */
+export const MAIN_RPCINTERFACE_FACTORY = "supervisor.rpcinterface:make_main_rpcinterface";
+
+/** Every event type name `events=` accepts (supervisor/events.py `EventTypes`). */
+export const EVENT_TYPE_NAMES: readonly string[] = [
+  "EVENT",
+  "PROCESS_STATE",
+  "PROCESS_STATE_STOPPED",
+  "PROCESS_STATE_EXITED",
+  "PROCESS_STATE_STARTING",
+  "PROCESS_STATE_STOPPING",
+  "PROCESS_STATE_BACKOFF",
+  "PROCESS_STATE_FATAL",
+  "PROCESS_STATE_RUNNING",
+  "PROCESS_STATE_UNKNOWN",
+  "PROCESS_COMMUNICATION",
+  "PROCESS_COMMUNICATION_STDOUT",
+  "PROCESS_COMMUNICATION_STDERR",
+  "PROCESS_LOG",
+  "PROCESS_LOG_STDOUT",
+  "PROCESS_LOG_STDERR",
+  "REMOTE_COMMUNICATION",
+  "SUPERVISOR_STATE_CHANGE",
+  "SUPERVISOR_STATE_CHANGE_RUNNING",
+  "SUPERVISOR_STATE_CHANGE_STOPPING",
+  "TICK",
+  "TICK_5",
+  "TICK_60",
+  "TICK_3600",
+  "PROCESS_GROUP",
+  "PROCESS_GROUP_ADDED",
+  "PROCESS_GROUP_REMOVED",
+];
+
+/** supervisord's order for configs: by priority, then by name (code points). */
+export function compareConfigs(
+  a: { priority: number; name: string },
+  b: { priority: number; name: string },
+): number {
+  if (a.priority !== b.priority) return a.priority - b.priority;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}

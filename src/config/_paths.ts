@@ -10,6 +10,9 @@
  */
 
 import { ValueConversionError } from "./errors.ts";
+import { dirname, expandUser } from "./pypath.ts";
+
+export { expandUser };
 
 /** What the path converters need to know about the host. */
 export interface PathProbe {
@@ -27,31 +30,6 @@ export type LogfileName =
   | { kind: "auto" }
   | { kind: "syslog" }
   | { kind: "path"; path: string };
-
-/**
- * Python's `os.path.expanduser(path)`: `~` and `~/rest` use `home`;
- * `~user/rest` uses `userHome(user)`. When the home is unknown the path is
- * returned unchanged. Trailing slashes of the home are dropped, and an empty
- * result becomes `/`.
- */
-export function expandUser(
-  path: string,
-  home: string | undefined,
-  userHome?: (name: string) => string | undefined,
-): string {
-  if (!path.startsWith("~")) return path;
-  let slash = path.indexOf("/", 1);
-  if (slash < 0) slash = path.length;
-  const found = slash === 1 ? home : userHome?.(path.slice(1, slash));
-  if (found === undefined) return path;
-  return found.replace(/\/+$/, "") + path.slice(slash) || "/";
-}
-
-/** Python's `os.path.dirname(p)`: the head, trailing slashes removed. */
-function dirname(p: string): string {
-  const head = p.slice(0, p.lastIndexOf("/") + 1);
-  return /^\/+$/.test(head) ? head : head.replace(/\/+$/, "");
-}
 
 function expand(s: string, probe: PathProbe): string {
   return expandUser(s, probe.home, probe.userHome?.bind(probe));

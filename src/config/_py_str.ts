@@ -81,8 +81,7 @@ export function pyStrip(s: string): string {
  * Upper-case letters that newer JavaScript engines lower-case but Python
  * 3.11 (Unicode 14.0) leaves alone: they were added in Unicode 15 and 16.
  */
-const NEWER_UPPERCASE =
-  /[\u1c89\ua7cb\ua7cc\ua7ce\ua7d2\ua7d4\ua7da\ua7dc\u{10d50}-\u{10d65}\u{16ea0}-\u{16eb8}]/u;
+const NEWER_UPPERCASE = /[\u1c89\ua7cb\ua7cc\ua7ce\ua7d2\ua7d4\ua7da\ua7dc\u{10d50}-\u{10d65}\u{16ea0}-\u{16eb8}]/u;
 
 /** Python `s.lower()` (full case mapping, final sigma, Unicode 14.0). */
 export function pyLower(s: string): string {

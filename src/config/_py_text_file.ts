@@ -115,9 +115,7 @@ function failureMessage(data: Uint8Array, f: Failure): string {
     const hex = data[f.start]!.toString(16).padStart(2, "0");
     return `'utf-8' codec can't decode byte 0x${hex} in position ${f.start}: ${f.reason}`;
   }
-  return `'utf-8' codec can't decode bytes in position ${f.start}-${
-    f.end - 1
-  }: ${f.reason}`;
+  return `'utf-8' codec can't decode bytes in position ${f.start}-${f.end - 1}: ${f.reason}`;
 }
 
 const decoder = new TextDecoder("utf-8", { ignoreBOM: true });

@@ -20,19 +20,8 @@
 
 import { ConfigError } from "./errors.ts";
 import { pyRepr } from "./pyrepr.ts";
-import {
-  firstNonSpace,
-  isPySpace,
-  pyLower,
-  pyRstrip,
-  pyStrip,
-} from "./_py_str.ts";
-import {
-  completeLines,
-  decodeTextFile,
-  splitLines,
-  universalNewlines,
-} from "./_py_text_file.ts";
+import { firstNonSpace, isPySpace, pyLower, pyRstrip, pyStrip } from "./_py_str.ts";
+import { completeLines, decodeTextFile, splitLines, universalNewlines } from "./_py_text_file.ts";
 
 /** The Python exception class an {@linkcode IniError} stands for. */
 export type IniErrorKind =
@@ -189,9 +178,7 @@ function readLine(
     enterSection(store, st, header[1]!);
   } else if (st.section === undefined) {
     throw new IniError(
-      `File contains no section headers.\nfile: ${
-        pyRepr(st.filename)
-      }, line: ${lineno}\n${pyRepr(line)}`,
+      `File contains no section headers.\nfile: ${pyRepr(st.filename)}, line: ${lineno}\n${pyRepr(line)}`,
       "MissingSectionHeaderError",
       st.filename,
       lineno,

@@ -68,25 +68,25 @@ export function abspath(path: string, cwd: string): string {
 }
 
 /**
- * `os.path.expanduser` for `~` and `~/…` (HOME from the environment);
- * `~user` forms are resolved through `lookupHome` when one is given.
+ * Python's `os.path.expanduser(path)`: `~` and `~/rest` use `home`;
+ * `~user/rest` uses `userHome(user)`. When the home is unknown the path is
+ * returned unchanged. Trailing slashes of the home are dropped, and an empty
+ * result becomes `/`.
  */
-export function expanduser(
+export function expandUser(
   path: string,
   home: string | undefined,
-  lookupHome?: (user: string) => string | undefined,
+  userHome?: (name: string) => string | undefined,
 ): string {
   if (!path.startsWith("~")) return path;
-  let i = path.indexOf("/", 1);
-  if (i < 0) i = path.length;
-  const user = path.slice(1, i);
-  const base = user === "" ? home : lookupHome?.(user);
-  if (base === undefined) return path;
-  const trimmed = base === "/" ? "" : base.replace(/\/+$/, "");
-  return (trimmed + path.slice(i)) || "/";
+  let slash = path.indexOf("/", 1);
+  if (slash < 0) slash = path.length;
+  const found = slash === 1 ? home : userHome?.(path.slice(1, slash));
+  if (found === undefined) return path;
+  return found.replace(/\/+$/, "") + path.slice(slash) || "/";
 }
 
 /** supervisor's `normalize_path`: expanduser, then abspath (which normalises). */
 export function normalizePath(path: string, cwd: string, home: string | undefined): string {
-  return abspath(expanduser(path, home), cwd);
+  return abspath(expandUser(path, home), cwd);
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { abspath, basename, dirname, expanduser, join, normpath, split } from "./pypath.ts";
+import { abspath, basename, dirname, join, normpath, split } from "./pypath.ts";
 
 Deno.test("normpath() matches posixpath.normpath", () => {
   const cases: [string, string][] = [
@@ -37,13 +37,4 @@ Deno.test("abspath() resolves against the given cwd", () => {
   assert.equal(abspath("supervisord.log", "/tmp/w"), "/tmp/w/supervisord.log");
   assert.equal(abspath("../x", "/tmp/w"), "/tmp/x");
   assert.equal(abspath("/a/./b", "/tmp"), "/a/b");
-});
-
-Deno.test("expanduser() expands ~ and ~/ from HOME and ~user via lookup", () => {
-  assert.equal(expanduser("~/x", "/root"), "/root/x");
-  assert.equal(expanduser("~", "/home/u/"), "/home/u");
-  assert.equal(expanduser("~", "/"), "/");
-  assert.equal(expanduser("~bob/x", "/root", (u) => u === "bob" ? "/home/bob" : undefined), "/home/bob/x");
-  assert.equal(expanduser("~nobody2/x", "/root", () => undefined), "~nobody2/x");
-  assert.equal(expanduser("a/~", "/root"), "a/~");
 });

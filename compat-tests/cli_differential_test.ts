@@ -134,7 +134,8 @@ function withTempDir(fn: (dir: string) => void): void {
 }
 
 Deno.test({
-  name: "supervisord command line matches the reference for every argv case",
+  name:
+    "[CLI.getopt,CLI.positional,CLI.usage,CLI.help,CLI.version,CLI.conflict,CLI.badvalue,CLI.flags,CLI.configmissing] supervisord command line matches the reference for every argv case",
   ignore: !existsSync(REFERENCE),
   fn() {
     withTempDir((dir) => {
@@ -152,7 +153,8 @@ Deno.test({
 });
 
 Deno.test({
-  name: "supervisord default search matches the reference when a cwd candidate is unreadable",
+  name:
+    "[CLI.configsearch,CLI.rootwarning] supervisord default search matches the reference when a cwd candidate is unreadable",
   ignore: !existsSync(REFERENCE),
   fn() {
     withTempDir((dir) => {
@@ -184,7 +186,7 @@ function canHideEtcSupervisor(): boolean {
 }
 
 Deno.test({
-  name: "supervisord reports 'No config file found' like the reference (private mount namespace)",
+  name: "[CLI.configsearch] supervisord reports 'No config file found' like the reference (private mount namespace)",
   ignore: !canHideEtcSupervisor(),
   fn() {
     withTempDir((dir) => {

@@ -243,7 +243,8 @@ FNS = {
 `;
 
 Deno.test({
-  name: "boolean(), integer(), byteSize() and the other pure converters match supervisor.datatypes",
+  name:
+    "[DT.boolean,DT.integer,DT.bytesize,DT.octal,DT.signal,DT.exitcodes,DT.autorestart,DT.loglevel,DT.kvpairs,DT.liststr,DT.url,DT.inetaddr,GEN.names] boolean(), integer(), byteSize() and the other pure converters match supervisor.datatypes",
   ignore: !hasPython,
   fn: () => {
     const names = CONVERTERS.map(([name]) => name);
@@ -263,7 +264,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "signalName() matches supervisor.options.signame",
+  name: "[DT.signame] signalName() matches supervisor.options.signame",
   ignore: !hasPython,
   fn: () => {
     const nums = Array.from({ length: 80 }, (_, i) => i - 5);
@@ -276,7 +277,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "integer() accepts exactly the Unicode digits and spaces Python's int() does",
+  name: "[DT.integer] integer() accepts exactly the Unicode digits and spaces Python's int() does",
   ignore: !hasPython,
   fn: () => {
     // For every code point c: int(c + '1' + c) succeeds for a space (1) or a

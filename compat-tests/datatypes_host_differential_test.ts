@@ -29,7 +29,7 @@ const passwd = hasFiles ? parsePasswd(readFileSync("/etc/passwd", "utf8")) : [];
 const groups = hasFiles ? parseGroup(readFileSync("/etc/group", "utf8")) : [];
 
 Deno.test({
-  name: "nameToUid(), nameToGid() and colonSeparatedUserGroup() match pwd/grp lookups",
+  name: "[DT.user] nameToUid(), nameToGid() and colonSeparatedUserGroup() match pwd/grp lookups",
   ignore: !hasPython || !hasFiles,
   fn: () => {
     const users = passwd.flatMap((e) => [e.name, String(e.uid)]);
@@ -71,7 +71,8 @@ function isDirectory(p: string): boolean {
 }
 
 Deno.test({
-  name: "existingDirectory(), existingDirpath() and logfileName() match os.path on this host",
+  name:
+    "[DT.existingdir,DT.dirpath,DT.logfile] existingDirectory(), existingDirpath() and logfileName() match os.path on this host",
   ignore: !hasPython || !hasFiles,
   fn: () => {
     const probe: PathProbe = {

@@ -17,15 +17,7 @@
 
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import {
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { IniError, IniParser } from "../src/config/ini.ts";
@@ -91,9 +83,7 @@ function ownCases(): Case[] {
 const enc = new TextEncoder();
 
 function bytes(...parts: Array<string | number[]>): Uint8Array {
-  const chunks = parts.map((p) =>
-    typeof p === "string" ? enc.encode(p) : Uint8Array.from(p)
-  );
+  const chunks = parts.map((p) => typeof p === "string" ? enc.encode(p) : Uint8Array.from(p));
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
   let at = 0;
   for (const c of chunks) {
@@ -252,15 +242,13 @@ if (!existsSync(PYTHON)) {
   });
 
   cases.forEach((c, i) => {
-    Deno.test(`IniParser.readBytes() matches Python on ${c.label}`, () => {
+    Deno.test(`[INI.section,INI.option,INI.nodelim,INI.comment.full,INI.comment.inline,INI.continuation,INI.blanklines,INI.sectionreset,INI.nosection,INI.duplicates,INI.default,INI.errors,INI.encoding] IniParser.readBytes() matches Python on ${c.label}`, () => {
       const ours = ourDump(c.paths, contents);
       const python = expected[i];
       assert.deepEqual(
         ours,
         python,
-        `${c.label} differs\n  ours:   ${show(ours)}\n  python: ${
-          show(python)
-        }`,
+        `${c.label} differs\n  ours:   ${show(ours)}\n  python: ${show(python)}`,
       );
     });
   });

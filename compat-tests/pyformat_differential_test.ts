@@ -126,7 +126,7 @@ function ourOutcome(format: string, values: Dict): Outcome {
 }
 
 Deno.test({
-  name: "pyFormat() matches CPython's str % dict over the case table",
+  name: "[GEN.pyfmt,EXP.engine] pyFormat() matches CPython's str % dict over the case table",
   ignore: !hasPython,
   fn: () => {
     assert.ok(CASES.length >= 60);
@@ -141,7 +141,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "expandValue() matches supervisor's expand() messages",
+  name: "[EXP.errors,GEN.pyrepr] expandValue() matches supervisor's expand() messages",
   ignore: !hasPython,
   fn: () => {
     const py = runPython(
@@ -158,7 +158,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "pyFormat() matches CPython on fuzzed format strings",
+  name: "[GEN.pyfmt] pyFormat() matches CPython on fuzzed format strings",
   ignore: !hasPython,
   fn: () => {
     const alphabet = [
@@ -208,7 +208,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "pyFormat() matches CPython over a grid of flags, widths, precisions and conversions",
+  name: "[GEN.pyfmt] pyFormat() matches CPython over a grid of flags, widths, precisions and conversions",
   ignore: !hasPython,
   fn: () => {
     const values: Dict = { s: "str", u: "é😀x", n: -42, p: 7, z: 0, big: 98765, huge: Number.MAX_SAFE_INTEGER };

@@ -111,7 +111,7 @@ function ours(fn: () => string[]): Outcome {
 }
 
 Deno.test({
-  name: "shlexSplit() matches CPython's shlex.split()",
+  name: "[SPAWN.split] shlexSplit() matches CPython's shlex.split()",
   ignore: !hasPython,
   fn: () => {
     assert.ok(SPLIT_CASES.length >= 40);
@@ -126,7 +126,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "shlexTokenize() matches CPython's non-POSIX shlex.shlex tokens",
+  name: "[DT.kvpairs] shlexTokenize() matches CPython's non-POSIX shlex.shlex tokens",
   ignore: !hasPython,
   fn: () => {
     assert.ok(TOKEN_CASES.length >= 40);
@@ -151,7 +151,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "shlexSplit() and shlexTokenize() match CPython on fuzzed input",
+  name: "[SPAWN.split,DT.kvpairs] shlexSplit() and shlexTokenize() match CPython on fuzzed input",
   ignore: !hasPython,
   fn: () => {
     const alphabet = [

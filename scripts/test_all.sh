@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs every check and test: format, lint, type check and seam check; the unit
+# and differential suites on Deno and on Bun; the compat suites against the
+# compiled binary; then writes COMPAT.md from the test names and prints one
+# closing line with the totals.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/node_modules/.bin:$PATH"
+out=.test-output
+mkdir -p "$out"
+rm -f "$out"/*.xml
+status=0
+step() {
+  echo "== $*"
+  "$@" || { echo "!! failed: $*"; status=1; }
+}
+
+step deno fmt --check
+step deno lint
+step deno task check
+step deno test -A --reporter=dot --junit-path="$out/deno.xml" src/ compat-tests/
+step bun test --reporter=junit --reporter-outfile="$out/bun.xml" ./src ./compat-tests
+step deno task build
+if [ -x dist/supervisord ]; then
+  SUPERVISOR_TS_BIN=dist/supervisord step deno test -A --reporter=dot --junit-path="$out/binary.xml" compat-tests/
+fi
+if [ -f ../shared/compat/SURFACE.md ]; then
+  step deno run -A scripts/compat_report.ts --out "$out/COMPAT.md"
+fi
+deno run -A scripts/test_totals.ts "$out" || status=1
+exit $status

@@ -1,0 +1,131 @@
+/**
+ * The program's front door: picks what to run from the invoked name and the
+ * first argument (supervisord, `echo_supervisord_conf`, `demo`), runs the
+ * supervisord command line, loads the config and reports any error exactly
+ * as supervisord does.
+ *
+ * Python counterpart: supervisor/supervisord.py (`main`),
+ * supervisor/options.py (`ServerOptions.realize`), supervisor/confecho.py.
+ * @module
+ */
+
+import { parseGroup, parsePasswd } from "./config/datatypes.ts";
+import { ConfigError } from "./config/errors.ts";
+import { type ConfigHost, loadConfig } from "./config/load.ts";
+import { abspath, basename, join } from "./config/pypath.ts";
+import type { SupervisorConfig } from "./config/schema.ts";
+import { type ServerOptions, serverOptions } from "./config/server_options.ts";
+import { formatUsageError } from "./cli/supervisord_args.ts";
+import { runSupervisordCli } from "./cli/supervisord_cli.ts";
+import { pythonStartupEnv } from "./cli/python_env.ts";
+import { SAMPLE_SUPERVISORD_CONF } from "./cli/sample_conf.ts";
+import { DEMO_CONF } from "./demo_conf.ts";
+
+/** What the front door needs from the host, all synchronous. */
+export interface CliHost {
+  /** The program path as invoked (`argv[0]`). */
+  argv0: string;
+  cwd: string;
+  env: Readonly<Record<string, string>>;
+  /** Real uid (Python's `os.getuid()`). */
+  uid: number;
+  hostname: string;
+  exists(path: string): boolean;
+  isDirectory(path: string): boolean;
+  isWritableDirectory(path: string): boolean;
+  readFile(path: string): Uint8Array;
+  readDir(path: string): string[] | null;
+  writeFile(path: string, text: string): void;
+  makeTempDir(prefix: string): string;
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+/** What to do once the config is loaded: start the daemon (or, in tests, inspect it). */
+export type StartDaemon = (options: ServerOptions, config: SupervisorConfig, host: CliHost) => Promise<number>;
+
+/** Runs the command line `args` (without argv0); resolves to the exit status. */
+export function runCli(args: readonly string[], host: CliHost, start: StartDaemon): Promise<number> {
+  const name = basename(host.argv0);
+  if (name === "echo_supervisord_conf" || args[0] === "echo_supervisord_conf") {
+    host.stdout(SAMPLE_SUPERVISORD_CONF);
+    return Promise.resolve(0);
+  }
+  if (args[0] === "demo") {
+    const dir = host.makeTempDir("supervisord-demo-");
+    const conf = join(dir, "supervisord.conf");
+    host.writeFile(conf, DEMO_CONF);
+    host.stderr(`demo config written to ${conf}\n`);
+    return runSupervisord(["-c", conf, ...args.slice(1)], host, start);
+  }
+  return runSupervisord(args, host, start);
+}
+
+/** supervisord proper: command line, config, then `start`. */
+export function runSupervisord(args: readonly string[], host: CliHost, start: StartDaemon): Promise<number> {
+  const env = pythonStartupEnv(host.env);
+  const cli = runSupervisordCli(args, {
+    argv0: host.argv0,
+    cwd: host.cwd,
+    euid: host.uid,
+    env,
+    exists: host.exists,
+    isDirectory: host.isDirectory,
+  });
+  if (cli.stdout) host.stdout(cli.stdout);
+  if (cli.stderr) host.stderr(cli.stderr);
+  if (!cli.config) return Promise.resolve(cli.exitCode);
+  const usage = (message: string) => {
+    host.stderr(formatUsageError(message, host.argv0));
+    return Promise.resolve(2);
+  };
+  const configHost = configHostOf(host, env);
+  try {
+    const config = loadConfig(cli.config.configfile, configHost);
+    const options = serverOptions(config, cli.config.overrides, {
+      cwd: host.cwd,
+      home: env.HOME,
+      passwd: configHost.passwd(),
+    });
+    return start(options, config, host);
+  } catch (e) {
+    if (e instanceof ConfigError) return usage(e.message);
+    throw e;
+  }
+}
+
+function readEtc(host: CliHost, path: string): string {
+  try {
+    return new TextDecoder().decode(host.readFile(path));
+  } catch {
+    return "";
+  }
+}
+
+/** Python's `tempfile.gettempdir()`: the first usable candidate directory. */
+export function pythonTempdir(host: Pick<CliHost, "cwd" | "isWritableDirectory">, env: Record<string, string>): string {
+  const candidates = [env.TMPDIR, env.TEMP, env.TMP, "/tmp", "/var/tmp", "/usr/tmp"].filter((d): d is string => !!d);
+  for (const dir of candidates) {
+    const abs = abspath(dir, host.cwd);
+    if (host.isWritableDirectory(abs)) return abs;
+  }
+  return host.cwd;
+}
+
+function configHostOf(host: CliHost, env: Record<string, string>): ConfigHost {
+  let passwd: ReturnType<typeof parsePasswd> | null = null;
+  let groups: ReturnType<typeof parseGroup> | null = null;
+  return {
+    readFile: host.readFile,
+    exists: host.exists,
+    isDirectory: host.isDirectory,
+    readDir: host.readDir,
+    env,
+    cwd: host.cwd,
+    hostname: host.hostname,
+    uid: host.uid,
+    tempdir: pythonTempdir(host, env),
+    passwd: () => passwd ??= parsePasswd(readEtc(host, "/etc/passwd")),
+    groups: () => groups ??= parseGroup(readEtc(host, "/etc/group")),
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * The embedded demo config that `supervisord demo` runs in the foreground:
+ * a few small programs that show the usual states, the control socket and
+ * the HTTP server on 127.0.0.1, everything under one temp directory.
+ *
+ * Python counterpart: none (supervisord has no embedded config); the file is
+ * an ordinary supervisord.conf and loads unchanged in Python supervisord.
+ * @module
+ */
+
+/** The demo config; `%(here)s` is the temp directory it is written to. */
+export const DEMO_CONF = `; supervisord demo: written to a temp directory and run in the foreground.
+[supervisord]
+nodaemon=true
+logfile=%(here)s/supervisord.log
+pidfile=%(here)s/supervisord.pid
+childlogdir=%(here)s
+identifier=supervisor-demo
+
+[unix_http_server]
+file=%(here)s/supervisor.sock
+
+[inet_http_server]
+port=127.0.0.1:9001
+
+[rpcinterface:supervisor]
+supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
+
+[supervisorctl]
+serverurl=unix://%(here)s/supervisor.sock
+
+; prints the time every few seconds
+[program:clock]
+command=/bin/sh -c 'while true; do date; sleep 3; done'
+priority=10
+
+; two workers from one section
+[program:worker]
+command=/bin/sh -c 'echo "worker %(process_num)s up"; exec sleep 100000'
+process_name=%(program_name)s_%(process_num)s
+numprocs=2
+priority=20
+
+; exits now and then; supervisord restarts it
+[program:flaky]
+command=/bin/sh -c 'echo starting; sleep 7; echo "giving up" >&2; exit 3'
+autorestart=true
+redirect_stderr=true
+
+; configured but not started: start it with "supervisord ctl start idle"
+[program:idle]
+command=/bin/cat
+autostart=false
+`;

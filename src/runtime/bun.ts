@@ -1,0 +1,95 @@
+/// <reference types="./_bun_types.d.ts" />
+/**
+ * The Bun adapter: `createBunRuntime()` maps the {@linkcode Runtime}
+ * interface onto Bun's APIs and its node:* modules. Processes live in
+ * bun_spawn.ts, files in bun_fs.ts, HTTP in bun_http.ts; this file holds the
+ * process's own identity, the clock and the standard streams.
+ *
+ * Python counterpart: supervisor/options.py (`ServerOptions`, the syscall
+ * façade of the real daemon).
+ * @module
+ */
+
+import fs from "node:fs";
+import { hostname } from "node:os";
+import nodeProcess from "node:process";
+import { isatty } from "node:tty";
+import type { OutputStream, Runtime } from "./types.ts";
+import { systemClock } from "./_system_clock.ts";
+import { mapError } from "./_map_error.ts";
+import { argv0FromCmdline, toBytes, writeAllSync } from "./_io.ts";
+import { bunKill, bunOnSignal, bunSpawn } from "./bun_spawn.ts";
+import { bunFs } from "./bun_fs.ts";
+import { bunRequest, bunServe } from "./bun_http.ts";
+
+function output(fd: number): OutputStream {
+  return {
+    write: (data) => writeAllSync((chunk) => fs.writeSync(fd, chunk), toBytes(data)),
+    isTerminal: () => isatty(fd),
+  };
+}
+
+function invokedAs(): string {
+  try {
+    return argv0FromCmdline(fs.readFileSync("/proc/self/cmdline")) ?? nodeProcess.execPath;
+  } catch {
+    return nodeProcess.execPath;
+  }
+}
+
+/** The argv that runs this program again: the compiled binary, or `bun <main>`. */
+function selfCommand(): string[] {
+  const exec = nodeProcess.execPath;
+  return Bun.main.startsWith("/$bunfs/") ? [exec] : [exec, Bun.main];
+}
+
+function environment(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(nodeProcess.env)) if (v !== undefined) env[k] = v;
+  return env;
+}
+
+/**
+ * Creates the Runtime for Bun.
+ *
+ * @example
+ * ```ts
+ * const rt = createBunRuntime();
+ * rt.stdout.write(`running as pid ${rt.pid}\n`);
+ * ```
+ */
+export function createBunRuntime(): Runtime {
+  return {
+    name: "bun",
+    pid: nodeProcess.pid,
+    ppid: nodeProcess.ppid,
+    execPath: nodeProcess.execPath,
+    argv0: invokedAs(),
+    args: nodeProcess.argv.slice(2),
+    selfCommand: selfCommand(),
+    spawn: bunSpawn,
+    kill: bunKill,
+    onSignal: bunOnSignal,
+    serve: bunServe,
+    request: bunRequest,
+    fs: bunFs,
+    clock: systemClock,
+    env: environment,
+    cwd: () => nodeProcess.cwd(),
+    chdir(path) {
+      try {
+        nodeProcess.chdir(path);
+      } catch (e) {
+        throw mapError(e);
+      }
+    },
+    hostname: () => hostname(),
+    uid: () => nodeProcess.getuid?.() ?? 0,
+    gid: () => nodeProcess.getgid?.() ?? 0,
+    euid: () => nodeProcess.geteuid?.() ?? 0,
+    umask: (mask) => (mask === undefined ? nodeProcess.umask() : nodeProcess.umask(mask)),
+    stdout: output(1),
+    stderr: output(2),
+    exit: (code) => nodeProcess.exit(code),
+  };
+}

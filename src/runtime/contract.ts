@@ -1,0 +1,36 @@
+/**
+ * The behaviour suite every adapter must pass. Test files call
+ * `runtimeContract(createXRuntime(), register)` with their runner's
+ * registration function; the suite reaches the host only through the
+ * Runtime under test (children, /proc, temp directories, python3).
+ *
+ * Needs Linux (/proc), /bin/sh and coreutils. Tests that need root (uid/gid
+ * switching, chown) or python3 with the supervisor package pass without
+ * checking anything when those are missing.
+ *
+ * Python counterpart: none; it pins the ServerOptions behaviours the Python
+ * daemon gets from the OS (supervisor/options.py, process.py, http.py).
+ * @module
+ */
+
+import type { Runtime } from "./types.ts";
+import { spawnCases } from "./_contract_spawn.ts";
+import { httpCases } from "./_contract_http.ts";
+import { fsCases } from "./_contract_fs.ts";
+
+/**
+ * Registers the contract tests for `rt`.
+ *
+ * @param rt The runtime under test.
+ * @param test The runner's registration function, e.g. `(n, f) => Deno.test(n, f)`.
+ *
+ * @example
+ * ```ts
+ * runtimeContract(createDenoRuntime(), (name, fn) => Deno.test(name, fn));
+ * ```
+ */
+export function runtimeContract(rt: Runtime, test: (name: string, fn: () => Promise<void>) => void): void {
+  for (const [name, fn] of [...spawnCases, ...httpCases, ...fsCases]) {
+    test(`[${rt.name}] ${name}`, () => fn(rt));
+  }
+}

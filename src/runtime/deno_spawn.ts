@@ -1,0 +1,95 @@
+/**
+ * Deno adapter, processes: spawn through the exec shim with
+ * `Deno.Command` (`clearEnv`, `uid`/`gid`, `detached` for a new session and
+ * process group), signals with `Deno.kill`, and signal listeners.
+ *
+ * Measured with Deno 2.9.6: children start with the glibc-internal signals 32
+ * and 33 ignored in addition to the shim's SIGPIPE/SIGXFSZ
+ * (`SigIgn: 0000000181001000`); a shell cannot reset signals ignored on
+ * entry, so this stays.
+ *
+ * Python counterpart: supervisor/options.py (`ServerOptions.fork/execve/
+ * kill/setpgrp`) and supervisor/process.py (`Subprocess._spawn_as_child`).
+ * @module
+ */
+
+import type { ByteWriter, Child, ExitStatus, HandledSignal, Signal, SpawnOptions, StdioMode } from "./types.ts";
+import { signalName } from "./types.ts";
+import { buildShimCommand } from "./exec_shim.ts";
+import { mapError } from "./_map_error.ts";
+
+function stdio(mode: StdioMode | undefined): "piped" | "null" | "inherit" {
+  return mode === "null" ? "null" : mode === "inherit" ? "inherit" : "piped";
+}
+
+/** Starts a child through the exec shim. */
+export function denoSpawn(opts: SpawnOptions): Child {
+  const shim = buildShimCommand(opts);
+  const options: Deno.CommandOptions = {
+    args: shim.args,
+    env: { ...opts.env },
+    clearEnv: true,
+    detached: true,
+    stdin: stdio(opts.stdin),
+    stdout: stdio(opts.stdout),
+    stderr: opts.redirectStderr === true ? "null" : stdio(opts.stderr),
+  };
+  if (opts.uid !== undefined) options.uid = opts.uid;
+  if (opts.gid !== undefined) options.gid = opts.gid;
+  let proc: Deno.ChildProcess;
+  try {
+    proc = new Deno.Command(shim.file, options).spawn();
+  } catch (e) {
+    throw mapError(e, `spawn ${opts.path}`);
+  }
+  const exited: Promise<ExitStatus> = proc.status.then(
+    (s) => (s.signal !== null ? { code: null, signal: s.signal } : { code: s.code, signal: null }),
+    () => ({ code: null, signal: null }),
+  );
+  return {
+    pid: proc.pid,
+    stdin: options.stdin === "piped" ? streamWriter(proc.stdin) : null,
+    stdout: options.stdout === "piped" ? proc.stdout : null,
+    stderr: options.stderr === "piped" ? proc.stderr : null,
+    exited,
+  };
+}
+
+/** A ByteWriter over a WritableStream, with errors mapped (EPIPE). */
+function streamWriter(stream: WritableStream<Uint8Array>): ByteWriter {
+  const writer = stream.getWriter();
+  return {
+    async write(data) {
+      try {
+        await writer.write(data);
+      } catch (e) {
+        throw mapError(e, "write to child stdin");
+      }
+    },
+    async close() {
+      try {
+        await writer.close();
+      } catch {
+        // Closing a pipe whose reader has gone is not an error for the caller.
+      }
+    },
+  };
+}
+
+/** Sends `signal` to `pid` (negative: a process group). */
+export function denoKill(pid: number, signal: Signal): void {
+  const name = typeof signal === "number" ? signalName(signal) : signal;
+  if (name === undefined) throw new TypeError(`Unsupported signal number: ${signal}`);
+  try {
+    Deno.kill(pid, name as Deno.Signal);
+  } catch (e) {
+    throw mapError(e, `kill ${pid} ${name}`);
+  }
+}
+
+/** Subscribes to a signal sent to this process. */
+export function denoOnSignal(signal: HandledSignal, handler: () => void): () => void {
+  const listener = () => handler();
+  Deno.addSignalListener(signal, listener);
+  return () => Deno.removeSignalListener(signal, listener);
+}

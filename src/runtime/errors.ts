@@ -1,0 +1,198 @@
+/**
+ * The errors adapters throw for host failures: a few classes by errno, each
+ * carrying the symbolic errno name and number so the core can print Python's
+ * texts (`socket.error reported errno.EADDRINUSE (98)`, `couldn't chdir to
+ * /x: ENOENT`).
+ *
+ * Python counterpart: the `OSError`/`socket.error` values supervisor catches,
+ * with `errno.errorcode` for names; the mapping mirrors denoland/std's
+ * fs/_map_error.ts.
+ * @module
+ */
+
+/** Linux errno numbers by name (the subset a supervisor meets). */
+export const ERRNO: Readonly<Record<string, number>> = {
+  EPERM: 1,
+  ENOENT: 2,
+  ESRCH: 3,
+  EINTR: 4,
+  EIO: 5,
+  ENXIO: 6,
+  E2BIG: 7,
+  ENOEXEC: 8,
+  EBADF: 9,
+  ECHILD: 10,
+  EAGAIN: 11,
+  ENOMEM: 12,
+  EACCES: 13,
+  EFAULT: 14,
+  EBUSY: 16,
+  EEXIST: 17,
+  EXDEV: 18,
+  ENODEV: 19,
+  ENOTDIR: 20,
+  EISDIR: 21,
+  EINVAL: 22,
+  ENFILE: 23,
+  EMFILE: 24,
+  ENOTTY: 25,
+  ETXTBSY: 26,
+  EFBIG: 27,
+  ENOSPC: 28,
+  ESPIPE: 29,
+  EROFS: 30,
+  EMLINK: 31,
+  EPIPE: 32,
+  ERANGE: 34,
+  EDEADLK: 35,
+  ENAMETOOLONG: 36,
+  ENOSYS: 38,
+  ENOTEMPTY: 39,
+  ELOOP: 40,
+  EPROTO: 71,
+  ENOTSOCK: 88,
+  EOPNOTSUPP: 95,
+  EAFNOSUPPORT: 97,
+  EADDRINUSE: 98,
+  EADDRNOTAVAIL: 99,
+  ENETUNREACH: 101,
+  ECONNABORTED: 103,
+  ECONNRESET: 104,
+  ENOBUFS: 105,
+  ENOTCONN: 107,
+  ETIMEDOUT: 110,
+  ECONNREFUSED: 111,
+  EHOSTUNREACH: 113,
+  EALREADY: 114,
+  EINPROGRESS: 115,
+  EDQUOT: 122,
+};
+
+/** The errno name for a Linux errno number, if known. */
+export function errnoName(n: number): string | undefined {
+  for (const [name, num] of Object.entries(ERRNO)) {
+    if (num === n) return name;
+  }
+  return undefined;
+}
+
+/** A host operation failed; `code` is the errno name, e.g. "ENOENT". */
+export class RuntimeError extends Error {
+  /** Symbolic errno name ("EIO"), or "UNKNOWN" when the host gave none. */
+  readonly code: string;
+  /** Linux errno number, or 0 when unknown. */
+  readonly errno: number;
+
+  constructor(message: string, code: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "RuntimeError";
+    this.code = code;
+    this.errno = ERRNO[code] ?? 0;
+  }
+}
+
+/** ENOENT: no such file or directory (also: no socket file to connect to). */
+export class NotFoundError extends RuntimeError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, "ENOENT", options);
+    this.name = "NotFoundError";
+  }
+}
+
+/** EACCES or EPERM. */
+export class PermissionDeniedError extends RuntimeError {
+  constructor(message: string, code: "EACCES" | "EPERM" = "EACCES", options?: ErrorOptions) {
+    super(message, code, options);
+    this.name = "PermissionDeniedError";
+  }
+}
+
+/** EEXIST. */
+export class AlreadyExistsError extends RuntimeError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, "EEXIST", options);
+    this.name = "AlreadyExistsError";
+  }
+}
+
+/** EISDIR. */
+export class IsADirectoryError extends RuntimeError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, "EISDIR", options);
+    this.name = "IsADirectoryError";
+  }
+}
+
+/** ENOTDIR. */
+export class NotADirectoryError extends RuntimeError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, "ENOTDIR", options);
+    this.name = "NotADirectoryError";
+  }
+}
+
+/** ESRCH: the process (group) to signal does not exist. */
+export class NoSuchProcessError extends RuntimeError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, "ESRCH", options);
+    this.name = "NoSuchProcessError";
+  }
+}
+
+/** ECONNREFUSED: nothing listens at the endpoint (e.g. a stale unix socket). */
+export class ConnectionRefusedError extends RuntimeError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, "ECONNREFUSED", options);
+    this.name = "ConnectionRefusedError";
+  }
+}
+
+/** EADDRINUSE: the address (or unix socket path) is taken. */
+export class AddressInUseError extends RuntimeError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, "EADDRINUSE", options);
+    this.name = "AddressInUseError";
+  }
+}
+
+/** EPIPE: the reading end of a pipe or socket is gone. */
+export class BrokenPipeError extends RuntimeError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, "EPIPE", options);
+    this.name = "BrokenPipeError";
+  }
+}
+
+/**
+ * Builds the error class that matches `code`.
+ *
+ * @param code Errno name, e.g. "ENOENT".
+ * @param message The error message.
+ * @param cause The host's original error.
+ */
+export function errorForCode(code: string, message: string, cause?: unknown): RuntimeError {
+  const options = cause === undefined ? undefined : { cause };
+  switch (code) {
+    case "ENOENT":
+      return new NotFoundError(message, options);
+    case "EACCES":
+    case "EPERM":
+      return new PermissionDeniedError(message, code, options);
+    case "EEXIST":
+      return new AlreadyExistsError(message, options);
+    case "EISDIR":
+      return new IsADirectoryError(message, options);
+    case "ENOTDIR":
+      return new NotADirectoryError(message, options);
+    case "ESRCH":
+      return new NoSuchProcessError(message, options);
+    case "ECONNREFUSED":
+      return new ConnectionRefusedError(message, options);
+    case "EADDRINUSE":
+      return new AddressInUseError(message, options);
+    case "EPIPE":
+      return new BrokenPipeError(message, options);
+    default:
+      return new RuntimeError(message, code, options);
+  }
+}

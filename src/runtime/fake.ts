@@ -1,0 +1,366 @@
+/**
+ * `FakeRuntime`: a {@linkcode Runtime} that touches nothing on the host, for
+ * unit tests of the core. It has a manual clock, an in-memory file system
+ * (fake_fs.ts), scripted children the test drives (write output, exit, die
+ * by a signal), recorded spawns and kills, signal delivery with `raise()`,
+ * captured stdout/stderr, in-memory HTTP serving, and an `exit()` that throws
+ * a catchable {@linkcode FakeExit}.
+ *
+ * Python counterpart: supervisor/tests/base.py (`DummyOptions`,
+ * `DummyProcess`), which the Python tests swap in for `ServerOptions`.
+ * @module
+ */
+
+import type {
+  ByteWriter,
+  Child,
+  Endpoint,
+  ExitStatus,
+  HandledSignal,
+  Handler,
+  Listener,
+  OutputStream,
+  Runtime,
+  Signal,
+  SpawnOptions,
+} from "./types.ts";
+import { signalName } from "./types.ts";
+import {
+  AddressInUseError,
+  BrokenPipeError,
+  ConnectionRefusedError,
+  NoSuchProcessError,
+  NotADirectoryError,
+  NotFoundError,
+} from "./errors.ts";
+import { FakeFileSystem, normalizePath } from "./fake_fs.ts";
+import { ManualClock } from "./fake_clock.ts";
+
+export { FakeFileSystem, normalizePath } from "./fake_fs.ts";
+export { ManualClock } from "./fake_clock.ts";
+
+/** Thrown by `FakeRuntime.exit()`; `code` is the requested exit status. */
+export class FakeExit extends Error {
+  constructor(readonly code: number) {
+    super(`exit(${code})`);
+    this.name = "FakeExit";
+  }
+}
+
+/** The stdin of a fake child: records what the core writes. */
+class FakeStdin implements ByteWriter {
+  readonly chunks: Uint8Array[] = [];
+  closed = false;
+  constructor(private readonly child: FakeChild) {}
+
+  write(data: Uint8Array): Promise<void> {
+    if (this.closed || this.child.status !== null) {
+      return Promise.reject(new BrokenPipeError(`write to stdin of ${this.child.pid}: Broken pipe`));
+    }
+    this.chunks.push(data.slice());
+    return Promise.resolve();
+  }
+
+  close(): Promise<void> {
+    this.closed = true;
+    return Promise.resolve();
+  }
+}
+
+function pipe(): { stream: ReadableStream<Uint8Array>; controller: ReadableStreamDefaultController<Uint8Array> } {
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  const stream = new ReadableStream<Uint8Array>({
+    start(c) {
+      controller = c;
+    },
+  });
+  return { stream, controller };
+}
+
+/** A scripted child: the test makes it write, exit or die. */
+export class FakeChild implements Child {
+  readonly stdin: FakeStdin | null;
+  readonly stdout: ReadableStream<Uint8Array> | null = null;
+  readonly stderr: ReadableStream<Uint8Array> | null = null;
+  readonly exited: Promise<ExitStatus>;
+  /** The exit status once the child ended, else null. */
+  status: ExitStatus | null = null;
+  readonly #out: ReadableStreamDefaultController<Uint8Array> | undefined;
+  readonly #err: ReadableStreamDefaultController<Uint8Array> | undefined;
+  #resolve!: (s: ExitStatus) => void;
+
+  constructor(readonly pid: number, readonly options: SpawnOptions) {
+    this.stdin = (options.stdin ?? "pipe") === "pipe" ? new FakeStdin(this) : null;
+    if ((options.stdout ?? "pipe") === "pipe") {
+      const p = pipe();
+      this.stdout = p.stream;
+      this.#out = p.controller;
+    }
+    if ((options.stderr ?? "pipe") === "pipe" && options.redirectStderr !== true) {
+      const p = pipe();
+      this.stderr = p.stream;
+      this.#err = p.controller;
+    }
+    this.exited = new Promise((resolve) => (this.#resolve = resolve));
+  }
+
+  /** Everything written to the child's stdin, decoded as UTF-8. */
+  stdinText(): string {
+    const all = this.stdin?.chunks ?? [];
+    return all.map((c) => new TextDecoder().decode(c)).join("");
+  }
+
+  /** The child writes to stdout. */
+  writeStdout(data: string | Uint8Array): void {
+    this.#out?.enqueue(typeof data === "string" ? new TextEncoder().encode(data) : data);
+  }
+
+  /** The child writes to stderr (to stdout when stderr is redirected). */
+  writeStderr(data: string | Uint8Array): void {
+    const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+    if (this.options.redirectStderr === true) this.#out?.enqueue(bytes);
+    else this.#err?.enqueue(bytes);
+  }
+
+  /** The child exits with `code`: pipes reach EOF, then `exited` settles. */
+  exit(code: number): void {
+    this.#finish({ code, signal: null });
+  }
+
+  /** A signal kills the child. */
+  terminate(signal: string): void {
+    this.#finish({ code: null, signal });
+  }
+
+  #finish(status: ExitStatus): void {
+    if (this.status !== null) return;
+    this.status = status;
+    this.#out?.close();
+    this.#err?.close();
+    this.#resolve(status);
+  }
+}
+
+/** Signals whose default action does not end a process. */
+const NON_FATAL = new Set(["SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGURG", "SIGWINCH"]);
+
+/** Options for a {@linkcode FakeRuntime}. */
+export interface FakeRuntimeOptions {
+  env?: Record<string, string>;
+  cwd?: string;
+  uid?: number;
+  gid?: number;
+  euid?: number;
+  umask?: number;
+  pid?: number;
+  hostname?: string;
+  args?: string[];
+}
+
+/** An in-memory Runtime; see the module documentation. */
+export class FakeRuntime implements Runtime {
+  readonly name = "fake";
+  readonly pid: number;
+  readonly ppid = 1;
+  readonly execPath = "/usr/local/bin/supervisord";
+  readonly argv0 = "supervisord";
+  readonly args: readonly string[];
+  readonly selfCommand: readonly string[] = ["/usr/local/bin/supervisord"];
+  readonly clock = new ManualClock();
+  readonly fs: FakeFileSystem;
+  /** Every child spawned, in order. */
+  readonly spawns: FakeChild[] = [];
+  /** Every kill() call, in order (including ones that failed with ESRCH). */
+  readonly kills: Array<{ pid: number; signal: Signal }> = [];
+  /**
+   * When true, a fatal signal sent with kill() ends the child at once. When
+   * false (the default) only SIGKILL does; other signals are just recorded,
+   * and the test ends the child with `exit()`/`terminate()`.
+   */
+  killExits = false;
+  /** When set, the next spawn() throws it (then it is cleared). */
+  spawnError: Error | null = null;
+  /** Exit codes passed to exit(), in order. */
+  readonly exits: number[] = [];
+  envVars: Record<string, string>;
+  cwdPath: string;
+  uidValue: number;
+  gidValue: number;
+  euidValue: number;
+  umaskValue: number;
+  hostnameValue: string;
+  #nextPid: number;
+  #nextPort = 40000;
+  readonly #signalHandlers = new Map<string, Set<() => void>>();
+  readonly #listeners = new Map<string, Handler>();
+  readonly #out: string[] = [];
+  readonly #err: string[] = [];
+
+  constructor(opts: FakeRuntimeOptions = {}) {
+    this.envVars = { ...(opts.env ?? { PATH: "/usr/bin:/bin" }) };
+    this.cwdPath = opts.cwd ?? "/";
+    this.uidValue = opts.uid ?? 1000;
+    this.gidValue = opts.gid ?? 1000;
+    this.euidValue = opts.euid ?? this.uidValue;
+    this.umaskValue = opts.umask ?? 0o022;
+    this.pid = opts.pid ?? 4242;
+    this.#nextPid = this.pid + 1000;
+    this.hostnameValue = opts.hostname ?? "fakehost";
+    this.args = opts.args ?? [];
+    this.fs = new FakeFileSystem({
+      cwd: () => this.cwdPath,
+      now: () => this.clock.now(),
+      uid: () => this.euidValue,
+      gid: () => this.gidValue,
+      umask: () => this.umaskValue,
+    });
+    this.fs.seedDir(this.cwdPath);
+  }
+
+  spawn(opts: SpawnOptions): FakeChild {
+    if (this.spawnError !== null) {
+      const e = this.spawnError;
+      this.spawnError = null;
+      throw e;
+    }
+    const child = new FakeChild(this.#nextPid++, opts);
+    this.spawns.push(child);
+    return child;
+  }
+
+  /** The most recently spawned child; throws when there is none. */
+  get lastChild(): FakeChild {
+    const child = this.spawns.at(-1);
+    if (child === undefined) throw new Error("No child was spawned");
+    return child;
+  }
+
+  kill(pid: number, signal: Signal): void {
+    this.kills.push({ pid, signal });
+    const name = typeof signal === "number" ? signalName(signal) ?? `SIG${signal}` : signal;
+    if (pid === this.pid) {
+      this.raise(name);
+      return;
+    }
+    const target = Math.abs(pid);
+    const child = this.spawns.find((c) => c.pid === target && c.status === null);
+    if (child === undefined) throw new NoSuchProcessError(`kill ${pid}: No such process`);
+    if (name === "SIGKILL" || (this.killExits && !NON_FATAL.has(name))) child.terminate(name);
+  }
+
+  onSignal(signal: HandledSignal, handler: () => void): () => void {
+    const set = this.#signalHandlers.get(signal) ?? new Set();
+    this.#signalHandlers.set(signal, set);
+    const once = () => handler();
+    set.add(once);
+    return () => void set.delete(once);
+  }
+
+  /** Delivers `signal` to this process: runs its handlers synchronously. */
+  raise(signal: string): void {
+    for (const h of [...(this.#signalHandlers.get(signal) ?? [])]) h();
+  }
+
+  /** Number of handlers currently subscribed to `signal`. */
+  signalHandlerCount(signal: string): number {
+    return this.#signalHandlers.get(signal)?.size ?? 0;
+  }
+
+  serve(at: Endpoint, handler: Handler): Promise<Listener> {
+    const endpoint: Endpoint = at.transport === "tcp" && at.port === 0 ? { ...at, port: this.#nextPort++ } : at;
+    const key = endpointKey(endpoint);
+    if (this.#listeners.has(key) || (at.transport === "unix" && this.fs.exists(at.path))) {
+      return Promise.reject(new AddressInUseError(`bind ${key}: Address already in use`));
+    }
+    this.#listeners.set(key, handler);
+    if (endpoint.transport === "unix") this.fs.seedSocket(endpoint.path);
+    const close = () => {
+      if (this.#listeners.delete(key) && endpoint.transport === "unix") {
+        this.fs.remove(endpoint.path).catch(() => {});
+      }
+      return Promise.resolve();
+    };
+    return Promise.resolve({ endpoint, close });
+  }
+
+  /** Calls the handler serving `at` directly; no bytes are exchanged. */
+  request(at: Endpoint, req: Request): Promise<Response> {
+    const handler = this.#listeners.get(endpointKey(at));
+    if (handler !== undefined) {
+      const url = new URL(req.url);
+      return handler(new Request(`http://localhost${url.pathname}${url.search}`, req));
+    }
+    if (at.transport === "unix" && !this.fs.exists(at.path)) {
+      return Promise.reject(new NotFoundError(`connect ${at.path}: No such file or directory`));
+    }
+    return Promise.reject(new ConnectionRefusedError(`connect ${endpointKey(at)}: Connection refused`));
+  }
+
+  env(): Record<string, string> {
+    return { ...this.envVars };
+  }
+
+  cwd(): string {
+    return this.cwdPath;
+  }
+
+  chdir(path: string): void {
+    const info = this.fs.statSync(path);
+    if (info === null) throw new NotFoundError(`chdir '${path}': No such file or directory`);
+    if (!info.isDirectory) throw new NotADirectoryError(`chdir '${path}': Not a directory`);
+    this.cwdPath = normalizePath(path, this.cwdPath);
+  }
+
+  hostname(): string {
+    return this.hostnameValue;
+  }
+
+  uid(): number {
+    return this.uidValue;
+  }
+
+  gid(): number {
+    return this.gidValue;
+  }
+
+  euid(): number {
+    return this.euidValue;
+  }
+
+  umask(mask?: number): number {
+    const previous = this.umaskValue;
+    if (mask !== undefined) this.umaskValue = mask;
+    return previous;
+  }
+
+  readonly stdout: OutputStream = capture(this.#out);
+  readonly stderr: OutputStream = capture(this.#err);
+
+  /** Everything written to stdout so far. */
+  stdoutText(): string {
+    return this.#out.join("");
+  }
+
+  /** Everything written to stderr so far. */
+  stderrText(): string {
+    return this.#err.join("");
+  }
+
+  exit(code: number): never {
+    this.exits.push(code);
+    throw new FakeExit(code);
+  }
+}
+
+function capture(sink: string[]): OutputStream {
+  return {
+    write(data: Uint8Array | string) {
+      sink.push(typeof data === "string" ? data : new TextDecoder().decode(data));
+    },
+    isTerminal: () => false,
+  };
+}
+
+function endpointKey(at: Endpoint): string {
+  return at.transport === "unix" ? `unix:${at.path}` : `tcp:${at.hostname}:${at.port}`;
+}

@@ -1,0 +1,332 @@
+/**
+ * The runtime seam: every effect the core has on the host (processes,
+ * signals, files, sockets, time, the process's own identity) goes through one
+ * injected {@linkcode Runtime} object. Adapters for Deno (`deno.ts`) and Bun
+ * (`bun.ts`) implement it; `fake.ts` implements it in memory for unit tests.
+ *
+ * How children start. Every adapter runs a child through the exec shim
+ * (`exec_shim.ts`): `/bin/sh -c <script>` ignores SIGPIPE and SIGXFSZ, applies
+ * the umask, changes directory (printing supervisord's failure text), merges
+ * stderr into stdout when asked, then `exec`s the program. The child is
+ * started in a new session (`setsid`, the runtimes' `detached` option) rather
+ * than with supervisord's `setpgrp()`; either way its process group id equals
+ * its pid, so `kill(-pid)` reaches the whole group; unlike Python's children
+ * they have no controlling terminal.
+ *
+ * Known gaps on both runtimes (documented once, here): no supplementary groups
+ * are set when switching user (the runtimes clear them; Python sets the user's
+ * groups), no resource limits (`minfds`/`minprocs`), no `fork()`, no "core
+ * dumped" flag in exit statuses. Per runtime: Deno cannot send signals beyond
+ * SIGSYS, and its children start with the glibc-internal signals 32 and 33
+ * ignored too; Bun's stdin pipe does not report EPIPE, so a write is refused
+ * only once the child has exited. The exec shim's own residual differences
+ * are listed in exec_shim.ts.
+ *
+ * Python counterpart: supervisor/options.py (the `ServerOptions` syscall
+ * façade: fork/execve/kill/waitpid/setpgrp/umask/chdir/stat) and
+ * supervisor/poller.py; child exit arrives on {@linkcode Child.exited}
+ * instead of SIGCHLD + waitpid.
+ * @module
+ */
+
+export {
+  AddressInUseError,
+  AlreadyExistsError,
+  BrokenPipeError,
+  ConnectionRefusedError,
+  IsADirectoryError,
+  NoSuchProcessError,
+  NotADirectoryError,
+  NotFoundError,
+  PermissionDeniedError,
+  RuntimeError,
+} from "./errors.ts";
+
+/** Linux signal numbers, SIGHUP..SIGSYS, by Python's `signal.Signals` name. */
+export const SIGNALS = {
+  SIGHUP: 1,
+  SIGINT: 2,
+  SIGQUIT: 3,
+  SIGILL: 4,
+  SIGTRAP: 5,
+  SIGABRT: 6,
+  SIGBUS: 7,
+  SIGFPE: 8,
+  SIGKILL: 9,
+  SIGUSR1: 10,
+  SIGSEGV: 11,
+  SIGUSR2: 12,
+  SIGPIPE: 13,
+  SIGALRM: 14,
+  SIGTERM: 15,
+  SIGSTKFLT: 16,
+  SIGCHLD: 17,
+  SIGCONT: 18,
+  SIGSTOP: 19,
+  SIGTSTP: 20,
+  SIGTTIN: 21,
+  SIGTTOU: 22,
+  SIGURG: 23,
+  SIGXCPU: 24,
+  SIGXFSZ: 25,
+  SIGVTALRM: 26,
+  SIGPROF: 27,
+  SIGWINCH: 28,
+  SIGIO: 29,
+  SIGPWR: 30,
+  SIGSYS: 31,
+} as const;
+
+/** A signal name from {@linkcode SIGNALS}. */
+export type SignalName = keyof typeof SIGNALS;
+
+/** A signal by name or by number (numbers 1..31 map onto {@linkcode SIGNALS}). */
+export type Signal = SignalName | number;
+
+/** The signals supervisord handles for itself (SURFACE SIG.handled, minus SIGCHLD). */
+export type HandledSignal =
+  | "SIGHUP"
+  | "SIGINT"
+  | "SIGQUIT"
+  | "SIGTERM"
+  | "SIGUSR1"
+  | "SIGUSR2";
+
+/**
+ * Returns the name of signal `n`, or undefined outside SIGHUP..SIGSYS.
+ *
+ * @param n The signal number.
+ * @returns The name, e.g. `"SIGTERM"` for 15.
+ */
+export function signalName(n: number): SignalName | undefined {
+  for (const [name, num] of Object.entries(SIGNALS)) {
+    if (num === n) return name as SignalName;
+  }
+  return undefined;
+}
+
+/** How one standard stream of a child is connected. */
+export type StdioMode = "pipe" | "null" | "inherit";
+
+/** What to run and how; see {@linkcode Runtime.spawn}. */
+export interface SpawnOptions {
+  /**
+   * The file to execute. The core resolves PATH and checks it first (Python
+   * `get_execv_args`). A relative path is resolved against `cwd`, as Python's
+   * `execve` after `chdir` does.
+   */
+  path: string;
+  /** The complete argv, with argv[0] as the user wrote it (may differ from `path`). */
+  argv: readonly string[];
+  /** The complete environment; nothing of the parent's is inherited. */
+  env: Readonly<Record<string, string>>;
+  /** Directory to change to; failure prints supervisord's text and exits 127. */
+  cwd?: string;
+  /** User id to switch to (the runtime does setuid; needs root). */
+  uid?: number;
+  /** Group id to switch to (the runtime does setgid; needs root). */
+  gid?: number;
+  /** Umask to apply in the child; when absent the child inherits ours. */
+  umask?: number;
+  /** Send stderr into the stdout pipe (dup2(stdout, 2)); `Child.stderr` is null. */
+  redirectStderr?: boolean;
+  /** Default "pipe". */
+  stdin?: StdioMode;
+  /** Default "pipe". */
+  stdout?: StdioMode;
+  /** Default "pipe"; ignored with `redirectStderr`. */
+  stderr?: StdioMode;
+}
+
+/** How a child ended: exactly one of `code` and `signal` is non-null. */
+export interface ExitStatus {
+  /** Exit code when the child exited normally. */
+  code: number | null;
+  /** Signal name (e.g. "SIGTERM") when a signal killed the child. */
+  signal: string | null;
+}
+
+/** A byte sink, e.g. a child's stdin pipe. */
+export interface ByteWriter {
+  /** Writes all of `data`; rejects (e.g. BrokenPipeError) once the reader is gone. */
+  write(data: Uint8Array): Promise<void>;
+  /** Closes the sink; the reader sees EOF. */
+  close(): Promise<void>;
+}
+
+/** A running child process. */
+export interface Child {
+  readonly pid: number;
+  /** The stdin pipe, when `stdin` was "pipe". */
+  readonly stdin: ByteWriter | null;
+  /** The stdout pipe, when `stdout` was "pipe". */
+  readonly stdout: ReadableStream<Uint8Array> | null;
+  /** The stderr pipe, when `stderr` was "pipe" and stderr is not redirected. */
+  readonly stderr: ReadableStream<Uint8Array> | null;
+  /** Settles once the child is reaped; never rejects. */
+  readonly exited: Promise<ExitStatus>;
+}
+
+/** Wall and monotonic time plus timers, so tests can drive time. */
+export interface Clock {
+  /** Wall-clock ms since the epoch (API timestamps, log lines). */
+  now(): number;
+  /** Monotonic ms from an arbitrary origin (startsecs, backoff, stopwaitsecs). */
+  monotonic(): number;
+  /** Calls `fn` once after `ms` milliseconds. */
+  setTimeout(fn: () => void, ms: number): number;
+  /** Cancels a timer; unknown ids are ignored. */
+  clearTimeout(id: number): void;
+}
+
+/** Where an HTTP server listens or a client connects. */
+export type Endpoint =
+  | { transport: "tcp"; hostname: string; port: number }
+  | { transport: "unix"; path: string };
+
+/** A listening HTTP server. */
+export interface Listener {
+  /** The bound endpoint; for TCP port 0 it carries the port actually bound. */
+  readonly endpoint: Endpoint;
+  /**
+   * Stops listening and ends open connections, including streamed responses
+   * (their body streams are cancelled). Both runtimes unlink the unix socket
+   * path they bound.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * An HTTP handler. Only the path and query of `req.url` are meaningful (for
+ * unix sockets the host part is runtime-specific); the Host header is in
+ * `req.headers`.
+ */
+export type Handler = (req: Request) => Promise<Response>;
+
+/** What {@linkcode FileSystem.stat} reports (Python `os.stat`, following symlinks). */
+export interface FileInfo {
+  isFile: boolean;
+  isDirectory: boolean;
+  size: number;
+  /** The full `st_mode` (type and permission bits). */
+  mode: number;
+  uid: number;
+  gid: number;
+  /** Modification time, ms since the epoch. */
+  mtime: number;
+  ino: number;
+  dev: number;
+}
+
+/** A file opened for appending. */
+export interface AppendFile {
+  /** Appends all of `data`. */
+  write(data: Uint8Array): Promise<void>;
+  /** Appends all of `data` synchronously (Python's log handlers write synchronously). */
+  writeSync(data: Uint8Array): void;
+  close(): Promise<void>;
+}
+
+/** `access()` modes, as in Python's `os` module. */
+export const AccessMode = { F_OK: 0, X_OK: 1, W_OK: 2, R_OK: 4 } as const;
+
+/**
+ * File system operations. Failures throw {@linkcode RuntimeError} subclasses
+ * carrying the errno name (`code: "ENOENT"`).
+ */
+export interface FileSystem {
+  readFile(path: string): Promise<Uint8Array>;
+  readTextFile(path: string): Promise<string>;
+  /** Up to `length` bytes from `offset` (fewer at end of file). */
+  readRange(path: string, offset: number, length: number): Promise<Uint8Array>;
+  /** Opens (creating if needed) a file for appending. */
+  openAppend(path: string): Promise<AppendFile>;
+  /** Creates or truncates `path` and writes `text`; `mode` applies to a new file. */
+  writeTextFile(path: string, text: string, opts?: { mode?: number }): Promise<void>;
+  /** Like Python `os.stat`; null when the path (or a parent) does not exist. */
+  stat(path: string): Promise<FileInfo | null>;
+  /** Entry names, unsorted, without "." and "..". */
+  readDir(path: string): Promise<string[]>;
+  rename(from: string, to: string): Promise<void>;
+  /** Hard link (used for the unix socket bind-then-link dance, SOCK.unix.create). */
+  link(existing: string, newPath: string): Promise<void>;
+  remove(path: string, opts?: { recursive?: boolean }): Promise<void>;
+  mkdir(path: string, opts?: { recursive?: boolean; mode?: number }): Promise<void>;
+  chmod(path: string, mode: number): Promise<void>;
+  chown(path: string, uid: number, gid: number): Promise<void>;
+  realPath(path: string): Promise<string>;
+  /** Like Python `os.access` (real uid/gid); false instead of throwing. */
+  access(path: string, mode: number): Promise<boolean>;
+  /** Synchronous `stat`, for config loading (Python reads config synchronously). */
+  statSync(path: string): FileInfo | null;
+  readDirSync(path: string): string[];
+  readFileSync(path: string): Uint8Array;
+  accessSync(path: string, mode: number): boolean;
+}
+
+/** A standard stream of this process. */
+export interface OutputStream {
+  /** Writes all of `data` before returning. */
+  write(data: Uint8Array | string): void;
+  /** True when the stream is a terminal. */
+  isTerminal(): boolean;
+}
+
+/** Everything the core may do to or learn from the host. */
+export interface Runtime {
+  readonly name: "deno" | "bun" | "fake";
+  readonly pid: number;
+  readonly ppid: number;
+  /** The runtime or compiled binary executable. */
+  readonly execPath: string;
+  /**
+   * argv[0] as invoked (from /proc/self/cmdline when readable), so the CLI
+   * can dispatch on the basename (`supervisorctl` vs `supervisord`).
+   */
+  readonly argv0: string;
+  /** Command-line arguments after the program (and script) name. */
+  readonly args: readonly string[];
+  /**
+   * The argv prefix that starts this same program again (self re-exec for
+   * daemon mode), e.g. `[deno, "run", "-A", main.ts]` or `[binary]`.
+   */
+  readonly selfCommand: readonly string[];
+
+  /**
+   * Starts a child through the exec shim, in a new session and process group.
+   * Throws a RuntimeError (e.g. EAGAIN, EPERM on setuid) when no process
+   * could be created.
+   */
+  spawn(opts: SpawnOptions): Child;
+  /** Sends a signal; negative `pid` = process group. Throws NoSuchProcessError (ESRCH). */
+  kill(pid: number, signal: Signal): void;
+  /** Runs `handler` on each delivery of `signal`; returns the unsubscribe function. */
+  onSignal(signal: HandledSignal, handler: () => void): () => void;
+
+  /** Serves HTTP/1.1; a Response with a stream body goes out chunked, flushed per chunk. */
+  serve(at: Endpoint, handler: Handler): Promise<Listener>;
+  /**
+   * Sends one HTTP/1.1 request (origin-form target, no proxies) and resolves
+   * once the response head arrives; the body streams. Throws
+   * ConnectionRefusedError, NotFoundError (no socket file), ….
+   */
+  request(at: Endpoint, req: Request): Promise<Response>;
+
+  readonly fs: FileSystem;
+  readonly clock: Clock;
+
+  /** A copy of this process's environment. */
+  env(): Record<string, string>;
+  cwd(): string;
+  chdir(path: string): void;
+  /** uname nodename (Python `%(host_node_name)s`). */
+  hostname(): string;
+  uid(): number;
+  gid(): number;
+  euid(): number;
+  /** Returns the umask; with `mask`, sets it and returns the previous one. */
+  umask(mask?: number): number;
+  readonly stdout: OutputStream;
+  readonly stderr: OutputStream;
+  exit(code: number): never;
+}

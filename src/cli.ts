@@ -20,10 +20,11 @@ import { runSupervisordCli } from "./cli/supervisord_cli.ts";
 import { pythonStartupEnv } from "./cli/python_env.ts";
 import { SAMPLE_SUPERVISORD_CONF } from "./cli/sample_conf.ts";
 import { DEMO_CONF } from "./demo_conf.ts";
+import { AccessMode, type Runtime } from "./runtime/types.ts";
 
 /** What the front door needs from the host, all synchronous. */
 export interface CliHost {
-  /** The program path as invoked (`argv[0]`). */
+  /** The program path as invoked (`argv[0]`; the script for `deno run`/`bun` script runs). */
   argv0: string;
   cwd: string;
   env: Readonly<Record<string, string>>;
@@ -35,26 +36,64 @@ export interface CliHost {
   isWritableDirectory(path: string): boolean;
   readFile(path: string): Uint8Array;
   readDir(path: string): string[] | null;
-  writeFile(path: string, text: string): void;
-  makeTempDir(prefix: string): string;
+  writeFile(path: string, text: string): Promise<void>;
+  makeTempDir(prefix: string): Promise<string>;
   stdout(text: string): void;
   stderr(text: string): void;
 }
 
+/** The {@link CliHost} view of a runtime. */
+export function cliHostOf(rt: Runtime): CliHost {
+  const stat = (p: string) => rt.fs.statSync(p);
+  // A script run (`deno run … main_deno.ts`) reports the script, as Python reports its script.
+  const argv0 = rt.selfCommand.length > 1 ? rt.selfCommand[rt.selfCommand.length - 1]! : rt.argv0;
+  const env = rt.env();
+  return {
+    argv0,
+    cwd: rt.cwd(),
+    env,
+    uid: rt.uid(),
+    hostname: rt.hostname(),
+    exists: (p) => stat(p) !== null,
+    isDirectory: (p) => stat(p)?.isDirectory ?? false,
+    isWritableDirectory: (p) => (stat(p)?.isDirectory ?? false) && rt.fs.accessSync(p, AccessMode.W_OK),
+    readFile: (p) => rt.fs.readFileSync(p),
+    readDir: (p) => {
+      try {
+        return rt.fs.readDirSync(p);
+      } catch {
+        return null;
+      }
+    },
+    writeFile: (p, text) => rt.fs.writeTextFile(p, text),
+    makeTempDir: async (prefix) => {
+      const base = pythonTempdir(
+        { cwd: rt.cwd(), isWritableDirectory: (p) => rt.fs.accessSync(p, AccessMode.W_OK) },
+        env,
+      );
+      const dir = join(base, `${prefix}${rt.pid}-${rt.clock.now().toString(36)}`);
+      await rt.fs.mkdir(dir, { mode: 0o700 });
+      return dir;
+    },
+    stdout: (text) => rt.stdout.write(text),
+    stderr: (text) => rt.stderr.write(text),
+  };
+}
+
 /** What to do once the config is loaded: start the daemon (or, in tests, inspect it). */
-export type StartDaemon = (options: ServerOptions, config: SupervisorConfig, host: CliHost) => Promise<number>;
+export type StartDaemon = (options: ServerOptions, config: SupervisorConfig) => Promise<number>;
 
 /** Runs the command line `args` (without argv0); resolves to the exit status. */
-export function runCli(args: readonly string[], host: CliHost, start: StartDaemon): Promise<number> {
+export async function runCli(args: readonly string[], host: CliHost, start: StartDaemon): Promise<number> {
   const name = basename(host.argv0);
   if (name === "echo_supervisord_conf" || args[0] === "echo_supervisord_conf") {
     host.stdout(SAMPLE_SUPERVISORD_CONF);
-    return Promise.resolve(0);
+    return 0;
   }
   if (args[0] === "demo") {
-    const dir = host.makeTempDir("supervisord-demo-");
+    const dir = await host.makeTempDir("supervisord-demo-");
     const conf = join(dir, "supervisord.conf");
-    host.writeFile(conf, DEMO_CONF);
+    await host.writeFile(conf, DEMO_CONF);
     host.stderr(`demo config written to ${conf}\n`);
     return runSupervisord(["-c", conf, ...args.slice(1)], host, start);
   }
@@ -87,7 +126,7 @@ export function runSupervisord(args: readonly string[], host: CliHost, start: St
       home: env.HOME,
       passwd: configHost.passwd(),
     });
-    return start(options, config, host);
+    return start(options, config);
   } catch (e) {
     if (e instanceof ConfigError) return usage(e.message);
     throw e;

@@ -9,15 +9,15 @@
  * @module
  */
 
-import type { CliHost } from "./cli.ts";
 import type { SupervisorConfig } from "./config/schema.ts";
 import type { ServerOptions } from "./config/server_options.ts";
+import type { Runtime } from "./runtime/types.ts";
 
 /** Reports the loaded config; resolves to the exit status. */
-export function startDaemon(_options: ServerOptions, config: SupervisorConfig, host: CliHost): Promise<number> {
+export function startDaemon(rt: Runtime, _options: ServerOptions, config: SupervisorConfig): Promise<number> {
   const processes = config.groups.reduce((n, g) => n + g.processes.length, 0);
-  for (const line of config.parseWarnings) host.stderr(`WARN ${line}\n`);
-  host.stderr(
+  for (const line of config.parseWarnings) rt.stderr.write(`WARN ${line}\n`);
+  rt.stderr.write(
     `supervisord: ${config.configfile} loaded (${config.groups.length} groups, ${processes} processes); ` +
       "process supervision is not available in this build yet\n",
   );

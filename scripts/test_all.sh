@@ -25,7 +25,7 @@ if [ -x dist/supervisord ]; then
   SUPERVISOR_TS_BIN=dist/supervisord step deno test -A --reporter=dot --junit-path="$out/binary.xml" compat-tests/
 fi
 if [ -f ../shared/compat/SURFACE.md ]; then
-  step deno run -A scripts/compat_report.ts --out "$out/COMPAT.md"
+  step deno run -A scripts/compat_report.ts --out COMPAT.md
 fi
 deno run -A scripts/test_totals.ts "$out" || status=1
 exit $status

@@ -1,18 +1,30 @@
 /**
- * The Python `str` behaviours the value converters depend on: which code
- * points `str.isspace()` accepts, `str.strip()`, and `int(s, base)` parsing
- * with its exact `ValueError` texts.
+ * The Python `str` behaviours the config reader and value converters depend
+ * on, where JavaScript's look-alikes differ: which code points `str.isspace()`
+ * accepts, `str.strip()`/`str.rstrip()` (with and without an argument),
+ * `str.lower()`, `int(s, base)` parsing with its exact `ValueError` texts, and
+ * code-point string ordering.
  *
- * Python counterpart: CPython 3.11 Objects/unicodeobject.c (`str.strip`,
+ * JavaScript's `trim()` strips U+FEFF (so it would swallow a UTF-8 BOM that
+ * Python keeps) and leaves U+001C..U+001F and U+0085 alone (which Python
+ * strips). `toLowerCase()` and `\p{Nd}` follow a newer Unicode version than
+ * Python 3.11's 14.0 on some engines.
+ *
+ * Python counterpart: CPython 3.11 Objects/unicodeobject.c
+ * (`Py_UNICODE_ISSPACE`, `str.strip`, `str.rstrip`, `str.lower`,
  * `_PyUnicode_TransformDecimalAndSpaceToASCII`) and Objects/longobject.c
- * (`PyLong_FromString`), with Python 3.11's Unicode 14.0 digit tables.
+ * (`PyLong_FromString`), with Python 3.11's Unicode 14.0 tables.
  * @module
  */
 
 import { ValueConversionError } from "./errors.ts";
 import { pyRepr } from "./pyrepr.ts";
 
-/** Code points for which Python's `str.isspace()` is true. */
+/**
+ * Every code point for which Python 3.11 `str.isspace()` is true (and which
+ * `\s` matches in a `str` regex). All of them are in the BMP, so UTF-16 code
+ * units can be tested directly.
+ */
 // deno-fmt-ignore
 const PY_SPACES: ReadonlySet<number> = new Set([
   0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x85, 0xa0,
@@ -45,14 +57,35 @@ export function pyIsSpace(cp: number): boolean {
   return PY_SPACES.has(cp);
 }
 
+/** Python's `ch.isspace()` for one UTF-16 code unit (`undefined` is not a space). */
+export function isPySpace(ch: string | undefined): boolean {
+  return ch !== undefined && ch.length === 1 && PY_SPACES.has(ch.charCodeAt(0));
+}
+
+/** Index of the first non-space code unit (Python `re.search(r"\S")`), or -1. */
+export function firstNonSpace(s: string): number {
+  for (let i = 0; i < s.length; i++) {
+    if (!PY_SPACES.has(s.charCodeAt(i))) return i;
+  }
+  return -1;
+}
+
+/** End index of `s` once trailing `str.isspace()` characters are dropped. */
+function spaceTrimmedEnd(s: string): number {
+  let end = s.length;
+  while (end > 0 && PY_SPACES.has(s.charCodeAt(end - 1))) end--;
+  return end;
+}
+
+/** Python's `s.rstrip()` (no argument). */
+export function pyRstrip(s: string): string {
+  return s.slice(0, spaceTrimmedEnd(s));
+}
+
 /** Python's `s.strip()` (no argument): trims `str.isspace()` characters. */
 export function pyStrip(s: string): string {
-  // Every Python space is in the BMP, so UTF-16 units can be tested directly.
-  let start = 0;
-  let end = s.length;
-  while (start < end && PY_SPACES.has(s.charCodeAt(start))) start++;
-  while (end > start && PY_SPACES.has(s.charCodeAt(end - 1))) end--;
-  return s.slice(start, end);
+  const start = firstNonSpace(s);
+  return start < 0 ? "" : s.slice(start, spaceTrimmedEnd(s));
 }
 
 /** Python's `s.strip(chars)` for a set of BMP characters. */
@@ -62,6 +95,22 @@ export function pyStripChars(s: string, chars: string): string {
   while (start < end && chars.includes(s.charAt(start))) start++;
   while (end > start && chars.includes(s.charAt(end - 1))) end--;
   return s.slice(start, end);
+}
+
+/**
+ * Upper-case letters that newer JavaScript engines lower-case but Python
+ * 3.11 (Unicode 14.0) leaves alone: they were added in Unicode 15 and 16.
+ */
+const NEWER_UPPERCASE = /[\u1c89\ua7cb\ua7cc\ua7ce\ua7d2\ua7d4\ua7da\ua7dc\u{10d50}-\u{10d65}\u{16ea0}-\u{16eb8}]/u;
+
+/** Python's `s.lower()` (full case mapping, final sigma, Unicode 14.0). */
+export function pyLower(s: string): string {
+  if (!NEWER_UPPERCASE.test(s)) return s.toLowerCase();
+  let out = "";
+  for (const ch of s) {
+    out += NEWER_UPPERCASE.test(ch) ? ch : ch.toLowerCase();
+  }
+  return out;
 }
 
 /** Python's `%.200R`: a repr cut to its first 200 code points. */

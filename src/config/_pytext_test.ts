@@ -1,5 +1,15 @@
 import assert from "node:assert/strict";
-import { pyCompare, pyIsSpace, pyParseInt, pyStrip, pyStripChars } from "./_pytext.ts";
+import {
+  firstNonSpace,
+  isPySpace,
+  pyCompare,
+  pyIsSpace,
+  pyLower,
+  pyParseInt,
+  pyRstrip,
+  pyStrip,
+  pyStripChars,
+} from "./_pytext.ts";
 
 Deno.test("pyIsSpace() matches Python's str.isspace() set", () => {
   for (const cp of [0x09, 0x1c, 0x20, 0x85, 0xa0, 0x2028, 0x3000]) assert.ok(pyIsSpace(cp), cp.toString(16));
@@ -10,6 +20,28 @@ Deno.test("pyStrip() trims Python whitespace but keeps a BOM", () => {
   assert.equal(pyStrip("\x1c\u3000 a b \x85\n"), "a b");
   assert.equal(pyStrip("\ufeffa"), "\ufeffa");
   assert.equal(pyStripChars(`'"x"'`, `'"`), "x");
+});
+
+Deno.test("isPySpace() tests one UTF-16 code unit like str.isspace()", () => {
+  for (const ch of ["\t", "\x1f", "\x85", "\u2029"]) assert.ok(isPySpace(ch), JSON.stringify(ch));
+  for (const ch of [undefined, "", "a", "\ufeff", "\u200b"]) assert.ok(!isPySpace(ch), JSON.stringify(ch));
+});
+
+Deno.test("firstNonSpace() and pyRstrip() use the same whitespace as pyStrip()", () => {
+  assert.equal(firstNonSpace("\x1c\u3000 a "), 3);
+  assert.equal(firstNonSpace(" \x85\n"), -1);
+  assert.equal(firstNonSpace("\ufeff "), 0);
+  assert.equal(pyRstrip(" a\x1f\u2028 \n"), " a");
+  assert.equal(pyRstrip("a\ufeff"), "a\ufeff");
+  assert.equal(pyStrip(" \x85\n"), "");
+});
+
+Deno.test("pyLower() lower-cases like Python 3.11 (Unicode 14.0)", () => {
+  assert.equal(pyLower("Program:Foo"), "program:foo");
+  assert.equal(pyLower("ΟΔΟΣ"), "οδος");
+  assert.equal(pyLower("\u0130"), "i\u0307");
+  // Letters added after Unicode 14.0 have no lower-case mapping in Python 3.11.
+  assert.equal(pyLower("A\ua7cbB\u{16ea0}"), "a\ua7cbb\u{16ea0}");
 });
 
 Deno.test("pyParseInt() reads base 10 and base 8 like int()", () => {

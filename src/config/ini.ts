@@ -20,7 +20,7 @@
 
 import { ConfigError } from "./errors.ts";
 import { pyRepr } from "./pyrepr.ts";
-import { firstNonSpace, isPySpace, pyLower, pyRstrip, pyStrip } from "./_py_str.ts";
+import { firstNonSpace, isPySpace, pyLower, pyRstrip, pyStrip } from "./_pytext.ts";
 import { completeLines, decodeTextFile, splitLines, universalNewlines } from "./_py_text_file.ts";
 
 /** The Python exception class an {@linkcode IniError} stands for. */

@@ -22,6 +22,7 @@ import {
   type PathProbe,
 } from "../config/datatypes.ts";
 import { ValueConversionError } from "../config/errors.ts";
+import type { OptionOverrides } from "../config/server_options.ts";
 import { dirname, join } from "../config/pypath.ts";
 import { pyRepr, pyReprList } from "../config/pyrepr.ts";
 import { getopt, GetoptError, type GetoptResult } from "./getopt.ts";
@@ -47,26 +48,7 @@ export interface ProfileOptions {
 }
 
 /** Values given on the command line, keyed by their `[supervisord]` config key. */
-export interface SupervisordOverrides {
-  nodaemon?: boolean;
-  silent?: boolean;
-  /** User name or numeric uid, as typed; resolved after the config is loaded. */
-  user?: string;
-  umask?: number;
-  directory?: string;
-  logfile?: string;
-  logfile_maxbytes?: number;
-  logfile_backups?: number;
-  loglevel?: LogLevelName;
-  pidfile?: string;
-  identifier?: string;
-  childlogdir?: string;
-  nocleanup?: boolean;
-  minfds?: number;
-  minprocs?: number;
-  strip_ansi?: boolean;
-  profile_options?: ProfileOptions;
-}
+export type SupervisordOverrides = OptionOverrides & { profile_options?: ProfileOptions };
 
 /** The parsed command line: print help, print the version, or run. */
 export interface SupervisordArgs {

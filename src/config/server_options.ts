@@ -12,12 +12,13 @@ import type { LogLevelName, PasswdEntry } from "./datatypes.ts";
 import { gidForUid, nameToUid } from "./datatypes.ts";
 import { ConfigError, ValueConversionError } from "./errors.ts";
 import { normalizePath } from "./pypath.ts";
-import type { SupervisorConfig } from "./schema.ts";
+import type { SupervisorConfig, SupervisordSection } from "./schema.ts";
 
 /** Command-line values; any that is set wins over the config file. */
 export interface OptionOverrides {
   nodaemon?: boolean;
   silent?: boolean;
+  /** User name or numeric uid, as typed; resolved after the config is loaded. */
   user?: string;
   umask?: number;
   directory?: string;
@@ -34,30 +35,16 @@ export interface OptionOverrides {
   strip_ansi?: boolean;
 }
 
-/** The effective settings of a supervisord run. */
-export interface ServerOptions {
+/**
+ * The effective settings of a supervisord run: the `[supervisord]` fields
+ * after command-line overrides, with `logfile` (unless `syslog`) and
+ * `pidfile` absolute.
+ */
+export interface ServerOptions extends SupervisordSection {
   configfile: string;
-  nodaemon: boolean;
-  silent: boolean;
-  user: string | null;
   /** Resolved from `user`; null when no user is set. */
   uid: number | null;
   gid: number | null;
-  umask: number;
-  directory: string | null;
-  /** Absolute path, or the literal `syslog`. */
-  logfile: string;
-  logfile_maxbytes: number;
-  logfile_backups: number;
-  loglevel: LogLevelName;
-  /** Absolute path. */
-  pidfile: string;
-  identifier: string;
-  childlogdir: string;
-  nocleanup: boolean;
-  minfds: number;
-  minprocs: number;
-  strip_ansi: boolean;
   /** `SUPERVISOR_SERVER_URL` for children: first unix server, else the last inet server, else null. */
   serverurl: string | null;
 }
@@ -110,6 +97,7 @@ export function serverOptions(config: SupervisorConfig, overrides: OptionOverrid
     minfds: pick("minfds", s.minfds),
     minprocs: pick("minprocs", s.minprocs),
     strip_ansi: pick("strip_ansi", s.strip_ansi),
+    environment: s.environment,
     serverurl: serverUrl(config),
   };
 }

@@ -1,0 +1,108 @@
+/**
+ * A supervisord (ours or the reference) running in the foreground for a
+ * differential test: its main-log lines as they are echoed to stdout, a way
+ * to wait for a line, to signal it, and to await its exit. The whole process
+ * group is killed when the test disposes of it, so nothing outlives a test.
+ * @module
+ */
+
+import { type ChildProcess, spawn } from "node:child_process";
+import process from "node:process";
+import { ourCommand, REFERENCE } from "./_harness.ts";
+
+/** Which implementation to start. */
+export type Side = "ours" | "reference";
+
+/** A running foreground supervisord. */
+export class ForegroundDaemon {
+  readonly #child: ChildProcess;
+  #out = "";
+  #err = "";
+  readonly #waiters = new Set<() => void>();
+  readonly exited: Promise<{ code: number | null; signal: string | null }>;
+
+  constructor(side: Side, args: string[], opts: { cwd: string; env: Record<string, string> }) {
+    const argv = side === "ours" ? [...ourCommand(), ...args] : [REFERENCE, ...args];
+    this.#child = spawn(argv[0]!, argv.slice(1), {
+      cwd: opts.cwd,
+      env: opts.env,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    this.#child.stdout!.setEncoding("utf8").on("data", (d: string) => {
+      this.#out += d;
+      for (const w of [...this.#waiters]) w();
+    });
+    this.#child.stderr!.setEncoding("utf8").on("data", (d: string) => this.#err += d);
+    this.exited = new Promise((resolve) => {
+      this.#child.on("close", (code, signal) => {
+        for (const w of [...this.#waiters]) w();
+        resolve({ code, signal });
+      });
+    });
+  }
+
+  get pid(): number {
+    return this.#child.pid!;
+  }
+
+  /** Everything written to stdout so far. */
+  get stdout(): string {
+    return this.#out;
+  }
+
+  get stderr(): string {
+    return this.#err;
+  }
+
+  /** Main-log lines without their timestamps. */
+  lines(): string[] {
+    return this.#out.split("\n").filter((l) => l !== "").map((l) =>
+      l.replace(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} /, "")
+    );
+  }
+
+  /** Resolves once a line matches `pattern` `count` times; rejects after `timeoutMs`. */
+  waitFor(pattern: RegExp, timeoutMs = 20_000, count = 1): Promise<void> {
+    const seen = () => this.lines().filter((l) => pattern.test(l)).length >= count;
+    if (seen()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#waiters.delete(check);
+        reject(new Error(`timed out waiting for ${pattern}; log so far:\n${this.#out}\nstderr:\n${this.#err}`));
+      }, timeoutMs);
+      const check = () => {
+        if (!seen() && this.#child.exitCode === null && this.#child.signalCode === null) return;
+        clearTimeout(timer);
+        this.#waiters.delete(check);
+        if (seen()) resolve();
+        else reject(new Error(`exited before ${pattern}; log:\n${this.#out}\nstderr:\n${this.#err}`));
+      };
+      this.#waiters.add(check);
+    });
+  }
+
+  /** Sends `signal` to the daemon itself. */
+  signal(signal: NodeJS.Signals): void {
+    process.kill(this.#child.pid!, signal);
+  }
+
+  /** Kills whatever is left of the process group. */
+  [Symbol.dispose](): void {
+    try {
+      process.kill(-this.#child.pid!, "SIGKILL");
+    } catch { /* already gone */ }
+  }
+}
+
+/**
+ * Masks what legitimately differs between two runs: temp paths, pids and the
+ * random part of AUTO log names.
+ */
+export function maskLogLine(line: string, tmp: string): string {
+  return line
+    .replaceAll(tmp, "<TMP>")
+    .replace(/\bpid \d+/g, "pid <PID>")
+    .replace(/\((\d+)\) with SIGKILL/g, "(<PID>) with SIGKILL")
+    .replace(/---(\S+?)-[a-z0-9_]{8}\.log/g, "---$1-<RAND>.log");
+}

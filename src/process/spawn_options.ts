@@ -1,0 +1,149 @@
+/**
+ * Everything `Runtime.spawn()` needs for one process, from its config:
+ * the resolved file and argv (exec_args.ts), the environment
+ * (child_env.ts), the user switch, `directory=`, `umask=`,
+ * `redirect_stderr=` and three pipes (SURFACE SPAWN.*).
+ *
+ * `user=` follows Python's `drop_privileges`, which runs in the forked child
+ * (SPAWN.user): no change when the uid is supervisord's own (real) uid;
+ * otherwise root switches to the user's uid and passwd primary gid, and any
+ * other supervisord fails. A failure is not a spawn error in Python: the
+ * child has already been forked (`spawned: 'x' with pid N` is logged), it
+ * writes `supervisor: couldn't setuid to <uid>: <reason>` and `supervisor:
+ * child process was not spawned` to its fd 2 (the stderr log, or the stdout
+ * log with redirect_stderr) and exits 127, so the process goes to BACKOFF
+ * through the usual too-quick exit. Our runtimes cannot run code between
+ * fork and exec, so we reproduce exactly that observable result by spawning
+ * `/bin/sh` to print the same two lines on fd 2 and exit 127 instead of the
+ * program ({@linkcode childFailureOptions}).
+ *
+ * Python counterpart: supervisor/process.py (`Subprocess.spawn`,
+ * `_spawn_as_child`, `_prepare_child_fds`, `set_uid`) and
+ * supervisor/options.py (`ServerOptions.drop_privileges`).
+ * @module
+ */
+
+import type { PasswdEntry } from "../config/datatypes.ts";
+import { gidForUid } from "../config/datatypes.ts";
+import type { ProcessConfig } from "../config/schema.ts";
+import type { SpawnOptions } from "../runtime/types.ts";
+import { buildChildEnv } from "./child_env.ts";
+import { type ExecProbe, resolveExecArgs, searchPath } from "./exec_args.ts";
+
+/** What the host contributes to a spawn, read at spawn time. */
+export interface SpawnContext {
+  /** supervisord's environment (Python `os.environ`), e.g. `runtime.env()`. */
+  env: Readonly<Record<string, string>>;
+  /** supervisord's default `SUPERVISOR_SERVER_URL` (`ServerOptions.serverurl`). */
+  serverurl: string | null;
+  /** supervisord's real uid (`runtime.uid()`; Python `os.getuid()`). */
+  uid: number;
+  /** The passwd database, consulted only when `user=` is set. */
+  passwd: () => readonly PasswdEntry[];
+  /** File checks for the command lookup, normally `runtime.fs`. */
+  fs: ExecProbe;
+}
+
+/** The outcome of Python's `drop_privileges` for a process's `user=`. */
+export type UserSwitch =
+  | { kind: "keep" }
+  | { kind: "switch"; uid: number; gid: number }
+  | { kind: "fail"; reason: string };
+
+/**
+ * Python `drop_privileges(uid)` as the child runs it: `Can't find uid <uid>`
+ * when passwd no longer has the uid; no change when it is supervisord's own
+ * real uid; `Can't drop privilege as nonroot user` unless supervisord is
+ * root; else switch to the uid and its passwd primary gid.
+ *
+ * @param uid `ProcessConfig.uid`; null means no `user=`.
+ * @param currentUid supervisord's real uid.
+ * @param passwd The passwd database.
+ */
+export function userSwitchFor(
+  uid: number | null,
+  currentUid: number,
+  passwd: () => readonly PasswdEntry[],
+): UserSwitch {
+  if (uid === null) return { kind: "keep" };
+  const gid = gidForUid(uid, passwd());
+  if (gid === undefined) return { kind: "fail", reason: `Can't find uid ${uid}` };
+  if (uid === currentUid) return { kind: "keep" };
+  if (currentUid !== 0) return { kind: "fail", reason: "Can't drop privilege as nonroot user" };
+  return { kind: "switch", uid, gid };
+}
+
+/** The shell that prints a child-side failure. */
+const FAILURE_SHELL = "/bin/sh";
+const FAILURE_SCRIPT = `printf '%s' "$1" >&2; exit 127`;
+
+/**
+ * Options for a child that only reports a child-side failure the way
+ * Python's forked child does (SPAWN.childfail): it writes `supervisor:
+ * <message>` and `supervisor: child process was not spawned` (each with a
+ * newline) to fd 2 and exits 127.
+ *
+ * @param message The failure, without the `supervisor: ` prefix or newline.
+ * @param base The stdio and environment the real program would have had.
+ */
+export function childFailureOptions(
+  message: string,
+  base: { env: Readonly<Record<string, string>>; redirectStderr: boolean },
+): SpawnOptions {
+  const text = `supervisor: ${message}\nsupervisor: child process was not spawned\n`;
+  return {
+    path: FAILURE_SHELL,
+    argv: [FAILURE_SHELL, "-c", FAILURE_SCRIPT, "supervisor", text],
+    env: base.env,
+    redirectStderr: base.redirectStderr,
+    stdin: "pipe",
+    stdout: "pipe",
+    stderr: "pipe",
+  };
+}
+
+/**
+ * Prepares the spawn of one process.
+ *
+ * @param proc The process's config.
+ * @param groupName The name of its group (`SUPERVISOR_GROUP_NAME`).
+ * @param ctx supervisord's environment, uid, passwd and file checks.
+ * @returns The options for `Runtime.spawn()`; when `user=` cannot be
+ *   honoured, options for a child that reports it ({@linkcode childFailureOptions}).
+ * @throws {SpawnError} When the command cannot be parsed, found or executed
+ *   (the spawnerr text, PROC.spawnerr); nothing should be spawned then.
+ */
+export function spawnOptionsFor(proc: ProcessConfig, groupName: string, ctx: SpawnContext): SpawnOptions {
+  const { filename, argv } = resolveExecArgs(proc.command, searchPath(proc.environment, ctx.env), ctx.fs);
+  const env = buildChildEnv({
+    env: ctx.env,
+    processName: proc.name,
+    groupName,
+    programServerUrl: proc.serverurl,
+    defaultServerUrl: ctx.serverurl,
+    environment: proc.environment,
+  });
+  const user = userSwitchFor(proc.uid, ctx.uid, ctx.passwd);
+  if (user.kind === "fail") {
+    return childFailureOptions(`couldn't setuid to ${proc.uid}: ${user.reason}`, {
+      env,
+      redirectStderr: proc.redirect_stderr,
+    });
+  }
+  const opts: SpawnOptions = {
+    path: filename,
+    argv,
+    env,
+    redirectStderr: proc.redirect_stderr,
+    stdin: "pipe",
+    stdout: "pipe",
+    stderr: "pipe",
+  };
+  if (user.kind === "switch") {
+    opts.uid = user.uid;
+    opts.gid = user.gid;
+  }
+  if (proc.directory !== null) opts.cwd = proc.directory;
+  if (proc.umask !== null) opts.umask = proc.umask;
+  return opts;
+}

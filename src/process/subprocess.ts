@@ -1,0 +1,359 @@
+/**
+ * One supervised process and its state machine: spawn, stop and kill,
+ * finish (the child was reaped), and `transition(now)`, which advances the
+ * time-driven states (startsecs, backoff retries, stopwaitsecs escalation,
+ * autostart, autorestart).
+ *
+ * Time is passed in (monotonic milliseconds), effects go through the
+ * {@linkcode ProcessHost}, and `nextDue()` tells the engine when the next
+ * time-driven change can happen, so nothing polls: a child's exit, a due
+ * timer or a request is what moves a process.
+ *
+ * Differences from Python that no client can observe: durations are measured
+ * on the monotonic clock (so the wall-clock rollback guards of Python's
+ * `_check_and_adjust_for_system_clock_rollback` are not needed), and the
+ * times reported over RPC are wall-clock seconds taken at the same moments.
+ *
+ * Python counterpart: supervisor/process.py (`Subprocess`).
+ * @module
+ */
+
+import type { ProcessConfig } from "../config/schema.ts";
+import { signalName } from "../config/datatypes.ts";
+import type { ChildOutput, Logger } from "../logging/types.ts";
+import type { Child, ExitStatus, Runtime, SpawnOptions } from "../runtime/types.ts";
+import { NoSuchProcessError } from "../runtime/errors.ts";
+import { decodeExitStatus } from "./exit_status.ts";
+import { SpawnError } from "./exec_args.ts";
+import { spawnFailureText } from "./spawn_failure.ts";
+import { ProcessState, processStateName, SupervisorState } from "./states.ts";
+
+/** What a process needs from the engine that owns it. */
+export interface ProcessHost {
+  readonly runtime: Runtime;
+  readonly logger: Logger;
+  /** supervisord's current state (Python `options.mood`). */
+  mood(): SupervisorState;
+  /** Builds what to spawn; throws {@linkcode SpawnError} with supervisord's spawnerr text. */
+  prepare(proc: Subprocess): SpawnOptions;
+  /** Called after every state change (events, RPC waiters). */
+  stateChanged(proc: Subprocess, from: ProcessState, to: ProcessState, expected: boolean): void;
+  /** Asks the engine for a transition pass soon (a child was finished). */
+  wake(): void;
+}
+
+/** How long to wait for a dead child's pipes to reach EOF before finishing it anyway. */
+const DRAIN_GRACE_MS = 200;
+
+/** One program instance (SURFACE §4.2). */
+export class Subprocess {
+  state: ProcessState = ProcessState.STOPPED;
+  pid = 0;
+  /** Monotonic ms of the last spawn; null when never started (Python `laststart == 0`). */
+  laststart: number | null = null;
+  /** Wall-clock seconds of the last spawn and stop, 0 when never (RPC `start`/`stop`). */
+  laststartWall = 0;
+  laststopWall = 0;
+  /** Monotonic ms before which nothing is due (backoff retry, startsecs, stop deadline); 0 = none. */
+  delay = 0;
+  backoff = 0;
+  killing = false;
+  administrativeStop = false;
+  systemStop = false;
+  exitstatus: number | null = null;
+  spawnerr: string | null = null;
+  laststopreport = 0;
+  /** The running child, if any. */
+  child: Child | null = null;
+
+  constructor(
+    readonly config: ProcessConfig,
+    readonly groupName: string,
+    readonly host: ProcessHost,
+    readonly output: ChildOutput | null = null,
+  ) {}
+
+  get name(): string {
+    return this.config.name;
+  }
+
+  #now(): number {
+    return this.host.runtime.clock.monotonic();
+  }
+
+  #changeState(to: ProcessState, expected = true): void {
+    const from = this.state;
+    if (to === from) return;
+    this.state = to;
+    if (to === ProcessState.BACKOFF) {
+      this.backoff += 1;
+      this.delay = this.#now() + this.backoff * 1000;
+    }
+    this.host.stateChanged(this, from, to, expected);
+  }
+
+  #assertIn(...states: ProcessState[]): void {
+    if (!states.includes(this.state)) {
+      throw new Error(
+        `Assertion failed for ${this.name}: ${processStateName(this.state)} not in ${
+          states.map(processStateName).join(" ")
+        }`,
+      );
+    }
+  }
+
+  #recordSpawnerr(message: string): void {
+    this.spawnerr = message;
+    this.host.logger.info(`spawnerr: ${message}`);
+  }
+
+  /** Starts the process (PROC.spawn.allowed). Returns the pid, or null when nothing was started. */
+  spawn(): number | null {
+    const logger = this.host.logger;
+    if (this.pid) {
+      logger.warn(`process '${this.name}' already running`);
+      return null;
+    }
+    this.killing = false;
+    this.spawnerr = null;
+    this.exitstatus = null;
+    this.systemStop = false;
+    this.administrativeStop = false;
+    this.laststart = this.#now();
+    this.laststartWall = this.host.runtime.clock.now() / 1000;
+    this.#assertIn(ProcessState.EXITED, ProcessState.FATAL, ProcessState.BACKOFF, ProcessState.STOPPED);
+    this.#changeState(ProcessState.STARTING);
+    let child: Child;
+    try {
+      child = this.host.runtime.spawn(this.host.prepare(this));
+    } catch (e) {
+      this.#recordSpawnerr(e instanceof SpawnError ? e.message : spawnFailureText(this.name, e));
+      this.#changeState(ProcessState.BACKOFF);
+      return null;
+    }
+    this.child = child;
+    this.pid = child.pid;
+    logger.info(`spawned: '${this.name}' with pid ${child.pid}`);
+    this.spawnerr = null;
+    this.delay = this.#now() + this.config.startsecs * 1000;
+    this.#watch(child);
+    return child.pid;
+  }
+
+  /** Drains the child's output, then finishes it once it is reaped. */
+  #watch(child: Child): void {
+    const drains: Promise<void>[] = [];
+    for (const [channel, stream] of [["stdout", child.stdout], ["stderr", child.stderr]] as const) {
+      if (stream === null) continue;
+      drains.push(this.output ? this.output.drain(channel, stream) : stream.pipeTo(new WritableStream()));
+    }
+    const drained = Promise.allSettled(drains);
+    child.exited.then(async (status) => {
+      // Python drains what is readable before finishing; a grandchild may
+      // keep a pipe open forever, so the wait is bounded.
+      let timer = 0;
+      const grace = new Promise<void>((resolve) => {
+        timer = this.host.runtime.clock.setTimeout(resolve, DRAIN_GRACE_MS);
+      });
+      await Promise.race([drained, grace]);
+      this.host.runtime.clock.clearTimeout(timer);
+      if (this.child === child) this.finish(status, this.#now());
+      this.host.wake();
+    });
+  }
+
+  /** Administrative stop (RPC stop, group stop, shutdown). */
+  stop(): string | null {
+    this.administrativeStop = true;
+    this.laststopreport = 0;
+    return this.kill(this.config.stopsignal);
+  }
+
+  /** Logs `waiting for <name> to stop`, at most every 2 s. */
+  stopReport(): void {
+    if (this.state !== ProcessState.STOPPING) return;
+    const now = this.#now();
+    if (now > this.laststopreport + 2000) {
+      this.host.logger.info(`waiting for ${this.name} to stop`);
+      this.laststopreport = now;
+    }
+  }
+
+  /** BACKOFF → FATAL. */
+  giveUp(): void {
+    this.delay = 0;
+    this.backoff = 0;
+    this.systemStop = true;
+    this.#assertIn(ProcessState.BACKOFF);
+    this.#changeState(ProcessState.FATAL);
+  }
+
+  /**
+   * Sends `sig` meaning to end the process (PROC.stop, PROC.kill9). Returns
+   * null when the signal was sent (or the process was in BACKOFF), else an
+   * error text.
+   */
+  kill(sig: number): string | null {
+    const logger = this.host.logger;
+    if (this.state === ProcessState.BACKOFF) {
+      logger.debug(`Attempted to kill ${this.name}, which is in BACKOFF state.`);
+      this.#changeState(ProcessState.STOPPED);
+      return null;
+    }
+    if (!this.pid) {
+      const msg = `attempted to kill ${this.name} with sig ${signalName(sig)} but it wasn't running`;
+      logger.debug(msg);
+      return msg;
+    }
+    const asGroup = this.state === ProcessState.STOPPING ? this.config.killasgroup : this.config.stopasgroup;
+    logger.debug(
+      `killing ${this.name} (pid ${this.pid}) ${asGroup ? "process group " : ""}with signal ${signalName(sig)}`,
+    );
+    this.killing = true;
+    this.delay = this.#now() + this.config.stopwaitsecs * 1000;
+    this.#assertIn(ProcessState.RUNNING, ProcessState.STARTING, ProcessState.STOPPING);
+    this.#changeState(ProcessState.STOPPING);
+    return this.#send(asGroup ? -this.pid : this.pid, sig, "killing", () => {
+      this.killing = false;
+      this.delay = 0;
+    });
+  }
+
+  /** Sends `sig` without meaning to stop the process (PROC.signal). */
+  signal(sig: number): string | null {
+    if (!this.pid) {
+      const msg = `attempted to send ${this.name} sig ${signalName(sig)} but it wasn't running`;
+      this.host.logger.debug(msg);
+      return msg;
+    }
+    this.host.logger.debug(`sending ${this.name} (pid ${this.pid}) sig ${signalName(sig)}`);
+    this.#assertIn(ProcessState.RUNNING, ProcessState.STARTING, ProcessState.STOPPING);
+    return this.#send(this.pid, sig, "sending sig", () => {});
+  }
+
+  #send(pid: number, sig: number, what: "killing" | "sending sig", onUnknown: () => void): string | null {
+    try {
+      this.host.runtime.kill(pid, sig);
+    } catch (e) {
+      if (e instanceof NoSuchProcessError) {
+        const just = what === "killing" ? "just" : "just now";
+        this.host.logger.debug(
+          `unable to signal ${this.name} (pid ${this.pid}), it probably ${just} exited on its own: ${e.message}`,
+        );
+        return null;
+      }
+      const msg = `unknown problem ${what} ${this.name} (${this.pid}):${e instanceof Error ? e.stack : String(e)}`;
+      this.host.logger.critical(msg);
+      this.#changeState(ProcessState.UNKNOWN);
+      onUnknown();
+      return msg;
+    }
+    return null;
+  }
+
+  /** The child was reaped with `status` at monotonic time `now` (PROC.exit, PROC.tooquick, PROC.stopped). */
+  finish(status: ExitStatus, now: number): void {
+    const { exitstatus: es, text } = decodeExitStatus(status);
+    this.laststopWall = this.host.runtime.clock.now() / 1000;
+    const started = this.laststart ?? now;
+    const tooQuickly = now - started < this.config.startsecs * 1000;
+    const expected = this.config.exitcodes.includes(es);
+    const logger = this.host.logger;
+    if (this.killing) {
+      this.killing = false;
+      this.delay = 0;
+      this.exitstatus = es;
+      this.#assertIn(ProcessState.STOPPING);
+      this.#changeState(ProcessState.STOPPED);
+      logger.log(expected ? "info" : "warn", `stopped: ${this.name} (${text})`);
+    } else if (tooQuickly) {
+      this.exitstatus = null;
+      this.spawnerr = "Exited too quickly (process log may have details)";
+      this.#assertIn(ProcessState.STARTING);
+      this.#changeState(ProcessState.BACKOFF);
+      logger.warn(`exited: ${this.name} (${text}; not expected)`);
+    } else {
+      this.delay = 0;
+      this.backoff = 0;
+      this.exitstatus = es;
+      if (this.state === ProcessState.STARTING) this.#changeState(ProcessState.RUNNING);
+      this.#assertIn(ProcessState.RUNNING);
+      if (expected) {
+        this.#changeState(ProcessState.EXITED, true);
+        logger.info(`exited: ${this.name} (${text}; expected)`);
+      } else {
+        this.spawnerr = `Bad exit code ${es}`;
+        this.#changeState(ProcessState.EXITED, false);
+        logger.warn(`exited: ${this.name} (${text}; not expected)`);
+      }
+    }
+    this.pid = 0;
+    this.child = null;
+  }
+
+  /** True when an EXITED process should be started again (PROC.autorestart). */
+  #wantsRestart(): boolean {
+    const auto = this.config.autorestart;
+    if (auto === true) return true;
+    if (auto === "unexpected") return !this.config.exitcodes.includes(this.exitstatus ?? -1);
+    return false;
+  }
+
+  /** Advances the time-driven states at monotonic time `now` (Python `Subprocess.transition`). */
+  transition(now: number): void {
+    const state = this.state;
+    if (this.host.mood() > SupervisorState.RESTARTING) {
+      if (state === ProcessState.EXITED) {
+        if (this.#wantsRestart()) this.spawn();
+      } else if (state === ProcessState.STOPPED && this.laststart === null) {
+        if (this.config.autostart) this.spawn();
+      } else if (state === ProcessState.BACKOFF) {
+        if (this.backoff <= this.config.startretries && now >= this.delay) this.spawn();
+      }
+    }
+    if (state === ProcessState.STARTING) {
+      if (now - (this.laststart ?? now) >= this.config.startsecs * 1000) {
+        this.delay = 0;
+        this.backoff = 0;
+        this.#changeState(ProcessState.RUNNING);
+        this.host.logger.info(
+          `success: ${this.name} entered RUNNING state, process has stayed up for > than ${this.config.startsecs} seconds (startsecs)`,
+        );
+      }
+    }
+    if (state === ProcessState.BACKOFF) {
+      if (this.backoff > this.config.startretries) {
+        this.giveUp();
+        this.host.logger.info(`gave up: ${this.name} entered FATAL state, too many start retries too quickly`);
+      }
+    } else if (state === ProcessState.STOPPING) {
+      if (this.delay - now <= 0) {
+        this.host.logger.warn(`killing '${this.name}' (${this.pid}) with SIGKILL`);
+        this.kill(9);
+      }
+    }
+  }
+
+  /**
+   * The monotonic time at which `transition()` next has something to do, or
+   * null when only an outside event (exit, request) can change this process.
+   */
+  nextDue(now: number): number | null {
+    const running = this.host.mood() > SupervisorState.RESTARTING;
+    switch (this.state) {
+      case ProcessState.STARTING:
+        return (this.laststart ?? now) + this.config.startsecs * 1000;
+      case ProcessState.STOPPING:
+        return this.delay;
+      case ProcessState.BACKOFF:
+        if (this.backoff > this.config.startretries) return now;
+        return running ? this.delay : null;
+      case ProcessState.EXITED:
+        return running && this.#wantsRestart() ? now : null;
+      case ProcessState.STOPPED:
+        return running && this.laststart === null && this.config.autostart ? now : null;
+      default:
+        return null;
+    }
+  }
+}

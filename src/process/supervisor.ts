@@ -1,0 +1,246 @@
+/**
+ * The engine: the live process groups, supervisord's mood, the transition
+ * passes that move processes, signal handling and the ordered shutdown.
+ *
+ * There is no fixed-period loop. A pass runs when something happened (a
+ * child was finished, a request or signal arrived) or when the earliest
+ * `nextDue()` of any process falls due; after each pass one timer is set for
+ * the next due time, and none when nothing is due, so an idle supervisord
+ * does no work at all.
+ *
+ * Python counterpart: supervisor/supervisord.py (`Supervisor.runforever`,
+ * `handle_signal`, `shutdown_report`, the ordered stop phases,
+ * `add_process_group`, `remove_process_group`).
+ * @module
+ */
+
+import type { ProcessConfig, ProcessGroupConfig } from "../config/schema.ts";
+import type { ChildOutput, Logger } from "../logging/types.ts";
+import type { Runtime, SpawnOptions } from "../runtime/types.ts";
+import { byPriority, ProcessGroup } from "./group.ts";
+import { type ProcessState, processStateName, SupervisorState } from "./states.ts";
+import { type ProcessHost, Subprocess } from "./subprocess.ts";
+
+/** What the engine needs from the daemon around it. */
+export interface EngineHost {
+  readonly runtime: Runtime;
+  readonly logger: Logger;
+  /** Creates a process's output sink (AUTO log files are created now); null discards output. */
+  createOutput(config: ProcessConfig): Promise<ChildOutput | null>;
+  /** Builds what to spawn for a process; throws SpawnError. */
+  prepare(proc: Subprocess): SpawnOptions;
+}
+
+/** A process state change, as events and RPC waiters see it. */
+export interface StateChange {
+  proc: Subprocess;
+  from: ProcessState;
+  to: ProcessState;
+  expected: boolean;
+}
+
+/** How a run of the engine ended. */
+export type RunOutcome = "shutdown" | "restart";
+
+/** Signals supervisord acts on (SURFACE SIG.handled). */
+export type EngineSignal = "SIGTERM" | "SIGINT" | "SIGQUIT" | "SIGHUP" | "SIGUSR2" | "SIGCHLD";
+
+/** The supervision engine (Python `Supervisor`). */
+export class Supervisor {
+  #mood: SupervisorState = SupervisorState.RUNNING;
+  readonly groups = new Map<string, ProcessGroup>();
+  readonly #stateListeners = new Set<(change: StateChange) => void>();
+  readonly #processHost: ProcessHost;
+  #stopping = false;
+  #stopGroups: ProcessGroup[] | null = null;
+  #lastShutdownReport: number | null = null;
+  #passQueued = false;
+  #timer: number | null = null;
+  #timerDue = 0;
+  #running = false;
+  #finished: ((outcome: RunOutcome) => void) | null = null;
+
+  constructor(readonly host: EngineHost) {
+    this.#processHost = {
+      runtime: host.runtime,
+      logger: host.logger,
+      mood: () => this.#mood,
+      prepare: (proc) => host.prepare(proc),
+      stateChanged: (proc, from, to, expected) => {
+        for (const l of [...this.#stateListeners]) l({ proc, from, to, expected });
+        this.wake();
+      },
+      wake: () => this.wake(),
+    };
+  }
+
+  /** supervisord's state (RPC getState). */
+  get mood(): SupervisorState {
+    return this.#mood;
+  }
+
+  /** Subscribes to process state changes; returns the unsubscribe function. */
+  onStateChange(listener: (change: StateChange) => void): () => void {
+    this.#stateListeners.add(listener);
+    return () => void this.#stateListeners.delete(listener);
+  }
+
+  /** Adds a group unless one of that name exists (Python `add_process_group`). */
+  async addProcessGroup(config: ProcessGroupConfig): Promise<boolean> {
+    if (this.groups.has(config.name)) return false;
+    const procs: Subprocess[] = [];
+    for (const pc of config.processes) {
+      procs.push(new Subprocess(pc, config.name, this.#processHost, await this.host.createOutput(pc)));
+    }
+    if (this.groups.has(config.name)) return false;
+    this.groups.set(config.name, new ProcessGroup(config, procs));
+    this.wake();
+    return true;
+  }
+
+  /** Removes a group whose processes are all stopped (Python `remove_process_group`). */
+  async removeProcessGroup(name: string): Promise<boolean> {
+    const group = this.groups.get(name);
+    if (group === undefined || group.unstopped().length > 0) return false;
+    this.groups.delete(name);
+    await group.close();
+    return true;
+  }
+
+  /** Groups sorted by priority, ties in insertion order. */
+  sortedGroups(): ProcessGroup[] {
+    return byPriority([...this.groups.values()]);
+  }
+
+  /** Starts moving processes; resolves when a shutdown or restart has stopped everything. */
+  run(): Promise<RunOutcome> {
+    this.#running = true;
+    const done = new Promise<RunOutcome>((resolve) => (this.#finished = resolve));
+    this.wake();
+    return done;
+  }
+
+  /** Requests an orderly shutdown (SIGTERM, RPC shutdown). */
+  shutdown(): void {
+    this.#mood = SupervisorState.SHUTDOWN;
+    this.wake();
+  }
+
+  /** Requests a restart: stop everything, then reload (SIGHUP, RPC restart). */
+  restart(): void {
+    this.#mood = SupervisorState.RESTARTING;
+    this.wake();
+  }
+
+  /** Acts on a signal supervisord received (Python `handle_signal`). */
+  handleSignal(sig: EngineSignal): void {
+    const logger = this.host.logger;
+    if (sig === "SIGTERM" || sig === "SIGINT" || sig === "SIGQUIT") {
+      logger.warn(`received ${sig} indicating exit request`);
+      this.shutdown();
+    } else if (sig === "SIGHUP") {
+      if (this.#mood === SupervisorState.SHUTDOWN) {
+        logger.warn(`ignored ${sig} indicating restart request (shutdown in progress)`);
+      } else {
+        logger.warn(`received ${sig} indicating restart request`);
+        this.restart();
+      }
+    } else if (sig === "SIGCHLD") {
+      logger.debug(`received ${sig} indicating a child quit`);
+    } else {
+      logger.info(`received ${sig} indicating log reopen request`);
+      this.reopenLogs();
+    }
+  }
+
+  /** Reopens the main log and every child log (SIGUSR2). */
+  reopenLogs(): Promise<void> {
+    this.host.logger.info("supervisord logreopen");
+    return Promise.all([this.host.logger.reopen(), ...[...this.groups.values()].map((g) => g.reopenLogs())]).then(
+      () => {},
+    );
+  }
+
+  /** Asks for a transition pass as soon as possible; passes are coalesced. */
+  wake(): void {
+    if (!this.#running || this.#passQueued) return;
+    this.#passQueued = true;
+    queueMicrotask(() => {
+      this.#passQueued = false;
+      this.#pass();
+    });
+  }
+
+  /** One pass: shutdown bookkeeping, every group's transition, then the next timer. */
+  #pass(): void {
+    if (!this.#running) return;
+    const now = this.host.runtime.clock.monotonic();
+    const groups = this.sortedGroups();
+    if (this.#mood < SupervisorState.RUNNING) {
+      if (!this.#stopping) {
+        this.#stopping = true;
+        this.#stopGroups = [...groups];
+      }
+      this.#stopGroups?.at(-1)?.stopAll();
+      if (this.#shutdownReport(now).length === 0) return this.#finish();
+    }
+    for (const group of groups) group.transition(now);
+    if (this.#mood < SupervisorState.RUNNING && this.#stopGroups !== null) {
+      const last = this.#stopGroups.at(-1);
+      if (last !== undefined && last.unstopped().length === 0) {
+        this.#stopGroups.pop();
+        this.wake();
+      }
+    }
+    this.#arm(now);
+  }
+
+  /** Logs who is still running during shutdown, at most every 3 s; returns the unstopped. */
+  #shutdownReport(now: number): Subprocess[] {
+    const unstopped = [...this.groups.values()].flatMap((g) => g.unstopped());
+    if (unstopped.length > 0 && (this.#lastShutdownReport === null || now > this.#lastShutdownReport + 3000)) {
+      this.host.logger.info(`waiting for ${unstopped.map((p) => p.name).join(", ")} to die`);
+      this.#lastShutdownReport = now;
+      for (const p of unstopped) this.host.logger.blather(`${p.name} state: ${processStateName(p.state)}`);
+    }
+    return unstopped;
+  }
+
+  /** Sets the one timer for the earliest due time. */
+  #arm(now: number): void {
+    let due: number | null = null;
+    for (const g of this.groups.values()) {
+      const d = g.nextDue(now);
+      if (d !== null && (due === null || d < due)) due = d;
+    }
+    if (this.#stopping && this.#lastShutdownReport !== null) {
+      const report = this.#lastShutdownReport + 3001;
+      if (due === null || report < due) due = report;
+    }
+    const clock = this.host.runtime.clock;
+    if (this.#timer !== null) {
+      if (due !== null && this.#timerDue === due) return;
+      clock.clearTimeout(this.#timer);
+      this.#timer = null;
+    }
+    if (due === null) return;
+    this.#timerDue = due;
+    this.#timer = clock.setTimeout(() => {
+      this.#timer = null;
+      this.#pass();
+    }, Math.max(0, due - now));
+  }
+
+  #finish(): void {
+    this.#running = false;
+    if (this.#timer !== null) this.host.runtime.clock.clearTimeout(this.#timer);
+    this.#timer = null;
+    const outcome: RunOutcome = this.#mood === SupervisorState.RESTARTING ? "restart" : "shutdown";
+    this.#finished?.(outcome);
+  }
+
+  /** Every process of every group, groups by priority. */
+  allProcesses(): Subprocess[] {
+    return this.sortedGroups().flatMap((g) => [...g.processes.values()]);
+  }
+}

@@ -1,0 +1,146 @@
+import { deepEqual, equal, ok } from "node:assert/strict";
+import type { ProcessConfig, ProcessGroupConfig } from "../config/schema.ts";
+import { FakeRuntime } from "../runtime/fake.ts";
+import { programConfig, RecordingLogger, settle } from "./_testing.ts";
+import { ProcessState, processStateName } from "./states.ts";
+import { type EngineHost, type RunOutcome, Supervisor } from "./supervisor.ts";
+
+function group(name: string, priority: number, procs: Partial<ProcessConfig>[]): ProcessGroupConfig {
+  return {
+    kind: "program",
+    name,
+    priority,
+    processes: procs.map((p, i) => programConfig({ name: `${name}_${i}`, command: `/bin/${name}`, priority, ...p })),
+  };
+}
+
+async function setup(groups: ProcessGroupConfig[]) {
+  const runtime = new FakeRuntime();
+  const logger = new RecordingLogger("info");
+  const host: EngineHost = {
+    runtime,
+    logger,
+    createOutput: () => Promise.resolve(null),
+    prepare: (proc) => ({ path: proc.config.command, argv: [proc.config.command], env: {} }),
+  };
+  const sup = new Supervisor(host);
+  for (const g of groups) await sup.addProcessGroup(g);
+  let outcome: RunOutcome | null = null;
+  sup.run().then((o) => (outcome = o));
+  await settle();
+  const states = () => sup.allProcesses().map((p) => `${p.name}:${processStateName(p.state)}`);
+  const advance = async (ms: number) => {
+    runtime.clock.advance(ms);
+    await settle();
+  };
+  return { sup, runtime, logger, states, advance, outcome: () => outcome };
+}
+
+Deno.test("[PROC.order.start] autostart spawns every process in one pass, groups by priority", async () => {
+  const { runtime, logger } = await setup([group("b", 20, [{}]), group("a", 10, [{}, {}]), group("c", 20, [{}])]);
+  deepEqual(runtime.spawns.map((c) => c.options.path), ["/bin/a", "/bin/a", "/bin/b", "/bin/c"]);
+  equal(logger.lines.filter((l) => l.includes("spawned:")).length, 4);
+});
+
+Deno.test("[PROC.startsecs] the engine wakes itself when startsecs elapse, without polling", async () => {
+  const { runtime, states, advance } = await setup([group("a", 1, [{ startsecs: 2 }])]);
+  equal(runtime.clock.pending, 1, "one timer, for the startsecs deadline");
+  await advance(1999);
+  deepEqual(states(), ["a_0:STARTING"]);
+  await advance(1);
+  deepEqual(states(), ["a_0:RUNNING"]);
+  equal(runtime.clock.pending, 0, "nothing is due: no timer at all");
+});
+
+Deno.test("[PROC.autorestart] a killed autorestart child is respawned at once", async () => {
+  const { runtime, states, advance } = await setup([group("a", 1, [{ startsecs: 0, autorestart: true }])]);
+  await advance(0);
+  deepEqual(states(), ["a_0:RUNNING"]);
+  runtime.kill(runtime.lastChild.pid, "SIGKILL");
+  await settle(60);
+  equal(runtime.spawns.length, 2);
+});
+
+Deno.test("[PROC.order.shutdown,SIG.exit] SIGTERM stops one group at a time, highest priority first", async () => {
+  const { sup, runtime, logger, states, outcome } = await setup([
+    group("low", 1, [{ startsecs: 0 }]),
+    group("high", 9, [{ startsecs: 0 }, { startsecs: 0 }]),
+  ]);
+  await settle();
+  deepEqual(states(), ["low_0:RUNNING", "high_0:RUNNING", "high_1:RUNNING"]);
+  const [low, high0, high1] = runtime.spawns;
+  sup.handleSignal("SIGTERM");
+  await settle();
+  equal(logger.lines.at(-2), "WARN received SIGTERM indicating exit request");
+  equal(logger.lines.at(-1), "INFO waiting for low_0, high_0, high_1 to die");
+  deepEqual(runtime.kills.map((k) => k.pid), [high1!.pid, high0!.pid], "only the last group is signalled");
+  high0!.terminate("SIGTERM");
+  high1!.terminate("SIGTERM");
+  await settle(80);
+  deepEqual(runtime.kills.map((k) => k.pid), [high1!.pid, high0!.pid, low!.pid]);
+  equal(outcome(), null);
+  low!.terminate("SIGTERM");
+  await settle(80);
+  equal(outcome(), "shutdown");
+  ok(logger.lines.includes("WARN stopped: low_0 (terminated by SIGTERM)"));
+});
+
+Deno.test("[PROC.order.shutdown] BACKOFF processes go to FATAL at shutdown", async () => {
+  const { sup, runtime, states, outcome } = await setup([group("a", 1, [{}])]);
+  runtime.lastChild.exit(1);
+  await settle(60);
+  deepEqual(states(), ["a_0:BACKOFF"]);
+  sup.shutdown();
+  await settle(60);
+  deepEqual(states(), ["a_0:FATAL"]);
+  equal(outcome(), "shutdown");
+});
+
+Deno.test("[PROC.order.shutdown] the waiting report repeats every 3 s while processes survive", async () => {
+  const { sup, logger, advance } = await setup([group("a", 1, [{ stopwaitsecs: 100 }])]);
+  sup.shutdown();
+  await settle();
+  const waits = () => logger.lines.filter((l) => l.startsWith("INFO waiting for a_0 to die")).length;
+  equal(waits(), 1);
+  await advance(3000);
+  equal(waits(), 1);
+  await advance(1);
+  equal(waits(), 2);
+});
+
+Deno.test("[SIG.hup] SIGHUP stops everything and reports a restart; SIGHUP during shutdown is ignored", async () => {
+  const a = await setup([group("a", 1, [{ startsecs: 0 }])]);
+  a.sup.handleSignal("SIGHUP");
+  await settle();
+  equal(a.logger.lines.at(-2), "WARN received SIGHUP indicating restart request");
+  a.runtime.lastChild.terminate("SIGTERM");
+  await settle(60);
+  equal(a.outcome(), "restart");
+  const b = await setup([group("a", 1, [{ startsecs: 0 }])]);
+  b.sup.handleSignal("SIGTERM");
+  b.sup.handleSignal("SIGHUP");
+  ok(b.logger.lines.includes("WARN ignored SIGHUP indicating restart request (shutdown in progress)"));
+  b.runtime.lastChild.terminate("SIGTERM");
+  await settle(60);
+  equal(b.outcome(), "shutdown");
+});
+
+Deno.test("[SIG.usr2] SIGUSR2 logs the reopen request", async () => {
+  const { sup, logger } = await setup([]);
+  sup.handleSignal("SIGUSR2");
+  deepEqual(logger.lines.slice(-2), [
+    "INFO received SIGUSR2 indicating log reopen request",
+    "INFO supervisord logreopen",
+  ]);
+});
+
+Deno.test("Supervisor.removeProcessGroup() refuses a group with running processes", async () => {
+  const { sup, runtime } = await setup([group("a", 1, [{ startsecs: 0 }])]);
+  equal(await sup.removeProcessGroup("a"), false);
+  sup.allProcesses()[0]!.stop();
+  runtime.lastChild.terminate("SIGTERM");
+  await settle(60);
+  equal(sup.allProcesses()[0]!.state, ProcessState.STOPPED);
+  equal(await sup.removeProcessGroup("a"), true);
+  equal(sup.groups.size, 0);
+});

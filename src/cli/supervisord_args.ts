@@ -17,7 +17,6 @@ import {
   existingDirpath,
   integer,
   logLevel,
-  type LogLevelName,
   octalType,
   type PathProbe,
 } from "../config/datatypes.ts";

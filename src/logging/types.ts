@@ -49,24 +49,61 @@ export interface Logger {
   close(): Promise<void>;
 }
 
+/**
+ * supervisord's own log as the daemon creates it: a {@linkcode Logger} that
+ * also says where its file is (RPC readLog/clearLog, /mainlogtail).
+ */
+export interface MainLogger extends Logger {
+  /** The log file path; null when `logfile=syslog` (no file: NO_FILE). */
+  readonly logfile: string | null;
+}
+
 /** One child output channel. */
 export type Channel = "stdout" | "stderr";
 
 /**
- * Where one process's output goes: its log files (with rotation), and, later,
- * capture mode and PROCESS_LOG events. One sink per process, reused across
- * restarts of that process.
+ * Sees every chunk of child output after `strip_ansi`, after it was written
+ * to the log file (PROCESS_LOG events, capture mode). Must not keep `data`
+ * beyond the call unless it copies it.
+ */
+export type OutputObserver = (channel: Channel, data: Uint8Array) => void;
+
+/**
+ * Where one process's output goes: its log files (with rotation), the debug
+ * echo to the main log and an observer. One sink per process, reused across
+ * restarts of that process; as in Python the files are open only while the
+ * process runs (from `open()` at spawn to `close()` after it ended).
  */
 export interface ChildOutput {
   /**
+   * Opens the log files for a new run (Python opens them when it makes the
+   * dispatchers at spawn). Throws a RuntimeError when a file cannot be
+   * opened; the process layer turns that into a spawn error.
+   */
+  open(): void;
+  /**
    * Consumes `stream` until it ends; resolves once every byte read has been
    * written. Never rejects (write failures are reported to the main log).
+   * Opens the files first when `open()` was not called.
    */
   drain(channel: Channel, stream: ReadableStream<Uint8Array>): Promise<void>;
-  /** Truncates the channel's log files (RPC clearProcessLogs). */
+  /**
+   * Deletes and recreates the current log files (RPC clearProcessLogs;
+   * backups are kept). Does nothing while the files are closed (Python: a
+   * process that is not running has no log handlers). Rejects with the
+   * first RuntimeError when a file could not be removed or reopened.
+   */
   clear(): Promise<void>;
-  /** Reopens the log files (SIGUSR2). */
+  /** Reopens the open log files at the same path, appending (SIGUSR2). */
   reopen(): Promise<void>;
-  /** Closes the log files. */
+  /**
+   * Closes the log files and stops any drain still reading (its stream is
+   * cancelled, as Python closes the pipes when the process is reaped). Call
+   * it after the drains resolved to keep every byte.
+   */
   close(): Promise<void>;
+  /** The channel's log file path, or "" when it has none (RPC getProcessInfo). */
+  logfile(channel: Channel): string;
+  /** Called for every chunk of output; see {@linkcode OutputObserver}. */
+  onOutput: OutputObserver | null;
 }

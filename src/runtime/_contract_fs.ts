@@ -45,6 +45,47 @@ export const fsCases: ContractCase[] = [
     });
   }],
 
+  ["fs openWriteSync appends, truncates and creates exclusively; renameSync and unlinkSync", async (rt) => {
+    await withTempDir(rt, async (dir) => {
+      const old = rt.umask(0o022);
+      try {
+        const a = rt.fs.openWriteSync(`${dir}/log`, "append");
+        a.write(enc.encode("one\n"));
+        assert.deepEqual([a.stat().size, a.stat().isFile, a.stat().mode], [4, true, 0o100644]);
+        a.close();
+        a.close();
+        const b = rt.fs.openWriteSync(`${dir}/log`, "append");
+        assert.equal(b.stat().size, 4, "append starts at the end");
+        b.write(enc.encode("two\n"));
+        b.close();
+        assert.equal(dec.decode(rt.fs.readFileSync(`${dir}/log`)), "one\ntwo\n");
+        rt.fs.renameSync(`${dir}/log`, `${dir}/log.1`);
+        const t = rt.fs.openWriteSync(`${dir}/log.1`, "truncate");
+        assert.equal(t.stat().size, 0);
+        t.write(enc.encode("3"));
+        t.close();
+        assert.equal(dec.decode(rt.fs.readFileSync(`${dir}/log.1`)), "3");
+        const x = rt.fs.openWriteSync(`${dir}/auto.log`, "exclusive", 0o600);
+        x.close();
+        assert.equal((await rt.fs.stat(`${dir}/auto.log`))?.mode, 0o100600);
+        assert.throws(
+          () => rt.fs.openWriteSync(`${dir}/auto.log`, "exclusive", 0o600),
+          (e) => e instanceof AlreadyExistsError,
+        );
+        assert.throws(() => rt.fs.openWriteSync(`${dir}/nodir/log`, "append"), (e) => e instanceof NotFoundError);
+        await rt.fs.mkdir(`${dir}/sub`);
+        assert.throws(() => rt.fs.unlinkSync(`${dir}/sub`), (e) => e instanceof RuntimeError && e.code === "EISDIR");
+        assert.ok(rt.fs.statSync(`${dir}/sub`)?.isDirectory === true, "unlinkSync leaves a directory alone");
+        rt.fs.unlinkSync(`${dir}/auto.log`);
+        assert.equal(rt.fs.statSync(`${dir}/auto.log`), null);
+        assert.throws(() => rt.fs.unlinkSync(`${dir}/auto.log`), (e) => e instanceof NotFoundError);
+        assert.throws(() => rt.fs.renameSync(`${dir}/missing`, `${dir}/x`), (e) => e instanceof NotFoundError);
+      } finally {
+        rt.umask(old);
+      }
+    });
+  }],
+
   ["fs stat/statSync report type, size, mode, owner, mtime and inode", async (rt) => {
     await withTempDir(rt, async (dir) => {
       await rt.fs.writeTextFile(`${dir}/f`, "abc");

@@ -9,7 +9,7 @@
 
 import fs from "node:fs";
 import fsp from "node:fs/promises";
-import type { AppendFile, FileInfo, FileSystem } from "./types.ts";
+import type { AppendFile, FileInfo, FileSystem, SyncWriteFile, WriteOpenMode } from "./types.ts";
 import { errnoCodeOf, mapError } from "./_map_error.ts";
 import { writeAllSync } from "./_io.ts";
 
@@ -88,6 +88,28 @@ async function openAppend(path: string): Promise<AppendFile> {
   };
 }
 
+const WRITE_FLAGS: Readonly<Record<WriteOpenMode, string>> = { append: "a", truncate: "w", exclusive: "wx" };
+
+function openWriteSync(path: string, how: WriteOpenMode, mode?: number): SyncWriteFile {
+  const fd = fs.openSync(path, WRITE_FLAGS[how], mode ?? 0o666);
+  let closed = false;
+  return {
+    write(data) {
+      try {
+        writeAllSync((chunk) => fs.writeSync(fd, chunk), data);
+      } catch (e) {
+        throw mapError(e, `write '${path}'`);
+      }
+    },
+    stat: () => wrapSync(() => toInfo(fs.fstatSync(fd))),
+    close() {
+      if (closed) return;
+      closed = true;
+      wrapSync(() => fs.closeSync(fd));
+    },
+  };
+}
+
 /** Removes a file or an empty directory, or a whole tree with `recursive`. */
 async function remove(path: string, recursive: boolean): Promise<void> {
   if (recursive) return await fsp.rm(path, { recursive: true });
@@ -136,6 +158,9 @@ export const bunFs: FileSystem = {
     }),
   readDirSync: (path) => wrapSync(() => fs.readdirSync(path)),
   readFileSync: (path) => wrapSync(() => bytes(fs.readFileSync(path))),
+  openWriteSync: (path, how, mode) => wrapSync(() => openWriteSync(path, how, mode)),
+  renameSync: (from, to) => wrapSync(() => fs.renameSync(from, to)),
+  unlinkSync: (path) => wrapSync(() => fs.unlinkSync(path)),
   accessSync: (path, mode) => {
     try {
       fs.accessSync(path, mode);

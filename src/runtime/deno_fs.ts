@@ -10,8 +10,9 @@
 
 import { accessSync as nodeAccessSync } from "node:fs";
 import { access as nodeAccess } from "node:fs/promises";
-import type { AppendFile, FileInfo, FileSystem } from "./types.ts";
+import type { AppendFile, FileInfo, FileSystem, SyncWriteFile, WriteOpenMode } from "./types.ts";
 import { mapError } from "./_map_error.ts";
+import { errorForCode } from "./errors.ts";
 import { writeAllSync } from "./_io.ts";
 
 async function wrap<T>(fn: () => Promise<T>): Promise<T> {
@@ -82,6 +83,38 @@ async function openAppend(path: string): Promise<AppendFile> {
   };
 }
 
+const WRITE_OPEN: Readonly<Record<WriteOpenMode, Deno.OpenOptions>> = {
+  append: { append: true, create: true },
+  truncate: { write: true, create: true, truncate: true },
+  exclusive: { write: true, createNew: true },
+};
+
+function openWriteSync(path: string, how: WriteOpenMode, mode?: number): SyncWriteFile {
+  const file = Deno.openSync(path, { ...WRITE_OPEN[how], mode: mode ?? 0o666 });
+  let closed = false;
+  return {
+    write(data) {
+      try {
+        writeAllSync((chunk) => file.writeSync(chunk), data);
+      } catch (e) {
+        throw mapError(e, `write '${path}'`);
+      }
+    },
+    stat: () => wrapSync(() => toInfo(file.statSync())),
+    close() {
+      if (closed) return;
+      closed = true;
+      wrapSync(() => file.close());
+    },
+  };
+}
+
+/** unlink(2): Deno.removeSync would also remove an empty directory, which Python's os.remove refuses. */
+function unlinkSync(path: string): void {
+  if (Deno.lstatSync(path).isDirectory) throw errorForCode("EISDIR", `unlink '${path}': Is a directory`);
+  Deno.removeSync(path);
+}
+
 async function writeTextFile(path: string, text: string, mode?: number): Promise<void> {
   const opts: Deno.OpenOptions = { write: true, create: true, truncate: true };
   if (mode !== undefined) opts.mode = mode;
@@ -131,6 +164,9 @@ export const denoFs: FileSystem = {
     }),
   readDirSync: (path) => wrapSync(() => Array.from(Deno.readDirSync(path), (e) => e.name)),
   readFileSync: (path) => wrapSync(() => Deno.readFileSync(path)),
+  openWriteSync: (path, how, mode) => wrapSync(() => openWriteSync(path, how, mode)),
+  renameSync: (from, to) => wrapSync(() => Deno.renameSync(from, to)),
+  unlinkSync: (path) => wrapSync(() => unlinkSync(path)),
   accessSync: (path, mode) => {
     try {
       nodeAccessSync(path, mode);

@@ -9,7 +9,7 @@
  * @module
  */
 
-import type { AppendFile, FileInfo, FileSystem } from "./types.ts";
+import type { AppendFile, FileInfo, FileSystem, SyncWriteFile, WriteOpenMode } from "./types.ts";
 import { errorForCode } from "./errors.ts";
 
 const S_IFREG = 0o100000;
@@ -153,19 +153,29 @@ export class FakeFileSystem implements FileSystem {
   }
 
   statSync(path: string): FileInfo | null {
-    const p = this.#check(path, "stat");
-    const found = this.#lookup(p);
-    if (typeof found === "string") return null;
+    const found = this.#lookup(this.#check(path, "stat"));
+    return typeof found === "string" ? null : infoOf(found);
+  }
+
+  /**
+   * Opens a file for synchronous writing. A failure injected with
+   * `failWith(path, code)` after opening makes each write throw it (ENOSPC).
+   */
+  openWriteSync(path: string, how: WriteOpenMode, mode = 0o666): SyncWriteFile {
+    const p = this.#check(path, "open");
+    if (how === "exclusive" && this.#nodes.has(p)) throw errorForCode("EEXIST", `open '${path}': File exists`);
+    const node = this.#openForWrite(path, mode, how === "truncate");
+    let closed = false;
     return {
-      isFile: found.type === S_IFREG,
-      isDirectory: found.type === S_IFDIR,
-      size: found.type === S_IFREG ? found.data.length : 4096,
-      mode: found.type | found.perm,
-      uid: found.uid,
-      gid: found.gid,
-      mtime: found.mtime,
-      ino: found.ino,
-      dev: 1,
+      write: (data) => {
+        if (closed) throw errorForCode("EBADF", `write '${path}': file is closed`);
+        const code = this.#failures.get(p);
+        if (code !== undefined) throw errorForCode(code, `write '${path}': injected ${code}`);
+        node.data = concat(node.data, data);
+        node.mtime = this.#host.now();
+      },
+      stat: () => infoOf(node),
+      close: () => void (closed = true),
     };
   }
 
@@ -185,23 +195,31 @@ export class FakeFileSystem implements FileSystem {
   }
 
   rename(from: string, to: string): Promise<void> {
-    return this.#async(() => {
-      const src = this.#check(from, "rename");
-      const dst = this.#check(to, "rename");
-      const node = this.#existing(src, "rename");
-      this.#parentDir(dst, "rename");
-      const target = this.#nodes.get(dst);
-      if (target?.type === S_IFDIR && node.type !== S_IFDIR) {
-        throw errorForCode("EISDIR", `rename '${from}' -> '${to}': Is a directory`);
+    return this.#async(() => this.renameSync(from, to));
+  }
+
+  renameSync(from: string, to: string): void {
+    const src = this.#check(from, "rename");
+    const dst = this.#check(to, "rename");
+    const node = this.#existing(src, "rename");
+    this.#parentDir(dst, "rename");
+    const target = this.#nodes.get(dst);
+    if (target?.type === S_IFDIR && node.type !== S_IFDIR) {
+      throw errorForCode("EISDIR", `rename '${from}' -> '${to}': Is a directory`);
+    }
+    for (const key of [...this.#nodes.keys()]) {
+      if (key === src || key.startsWith(`${src}/`)) {
+        const moved = this.#nodes.get(key);
+        this.#nodes.delete(key);
+        if (moved !== undefined) this.#nodes.set(dst + key.slice(src.length), moved);
       }
-      for (const key of [...this.#nodes.keys()]) {
-        if (key === src || key.startsWith(`${src}/`)) {
-          const moved = this.#nodes.get(key);
-          this.#nodes.delete(key);
-          if (moved !== undefined) this.#nodes.set(dst + key.slice(src.length), moved);
-        }
-      }
-    });
+    }
+  }
+
+  unlinkSync(path: string): void {
+    const p = this.#check(path, "unlink");
+    if (this.#existing(p, "unlink").type === S_IFDIR) throw errorForCode("EISDIR", `unlink '${path}': Is a directory`);
+    this.#nodes.delete(p);
   }
 
   link(existing: string, newPath: string): Promise<void> {
@@ -377,6 +395,20 @@ export class FakeFileSystem implements FileSystem {
       return Promise.reject(e);
     }
   }
+}
+
+function infoOf(node: Node): FileInfo {
+  return {
+    isFile: node.type === S_IFREG,
+    isDirectory: node.type === S_IFDIR,
+    size: node.type === S_IFREG ? node.data.length : 4096,
+    mode: node.type | node.perm,
+    uid: node.uid,
+    gid: node.gid,
+    mtime: node.mtime,
+    ino: node.ino,
+    dev: 1,
+  };
 }
 
 function parentOf(p: string): string {

@@ -227,6 +227,23 @@ export interface AppendFile {
   close(): Promise<void>;
 }
 
+/**
+ * How {@linkcode FileSystem.openWriteSync} opens a file: `"append"`
+ * (O_APPEND, created if missing), `"truncate"` (O_TRUNC, created if missing)
+ * or `"exclusive"` (O_EXCL: created, EEXIST when it exists, as `mkstemp`).
+ */
+export type WriteOpenMode = "append" | "truncate" | "exclusive";
+
+/** A file opened for synchronous writing (log files: Python writes them synchronously). */
+export interface SyncWriteFile {
+  /** Writes all of `data` before returning (partial writes are retried). */
+  write(data: Uint8Array): void;
+  /** What fstat(2) reports for the open file. */
+  stat(): FileInfo;
+  /** Closes the descriptor; later calls do nothing. */
+  close(): void;
+}
+
 /** `access()` modes, as in Python's `os` module. */
 export const AccessMode = { F_OK: 0, X_OK: 1, W_OK: 2, R_OK: 4 } as const;
 
@@ -262,6 +279,15 @@ export interface FileSystem {
   readDirSync(path: string): string[];
   readFileSync(path: string): Uint8Array;
   accessSync(path: string, mode: number): boolean;
+  /**
+   * Opens `path` for synchronous writing (log files). A file created by the
+   * call gets permission bits `mode` (default 0o666) less the umask.
+   */
+  openWriteSync(path: string, how: WriteOpenMode, mode?: number): SyncWriteFile;
+  /** Synchronous `rename` (log rotation). */
+  renameSync(from: string, to: string): void;
+  /** Like Python `os.remove`: unlinks a file; a directory fails with EISDIR. */
+  unlinkSync(path: string): void;
 }
 
 /** A standard stream of this process. */

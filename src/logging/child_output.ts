@@ -1,0 +1,259 @@
+/**
+ * One process's output: each chunk read from the child's stdout or stderr
+ * pipe is stripped of ANSI escapes when `strip_ansi` is set, written raw to
+ * the channel's log file with rotation (SURFACE LOG.child.write), echoed to
+ * the main log at debug level (LOG.child.debugecho, MLOG.output), then
+ * handed to an observer (PROCESS_LOG events, capture mode).
+ *
+ * Log targets: a path, `AUTO` (a file created in childlogdir when the output
+ * is created, LOG.child.auto), or none (`NONE`: output is read and discarded,
+ * LOG.child.none). With `redirect_stderr` there is no stderr log
+ * (LOG.child.redirect). `<channel>_syslog` is not supported: JavaScript
+ * runtimes offer no syslog(3) (known gap, LOG.child.syslog).
+ *
+ * Python counterpart: supervisor/dispatchers.py (`POutputDispatcher`: its
+ * `_init_normallog`, `_log`, `removelogs`, `reopenlogs`) and
+ * `ProcessConfig.create_autochildlogs` in supervisor/options.py.
+ * @module
+ */
+
+import { pyRepr } from "../config/pyrepr.ts";
+import { AUTO_LOGFILE, type ProcessConfig } from "../config/schema.ts";
+import type { Runtime } from "../runtime/types.ts";
+import { createAutoChildLog } from "./_auto_childlog.ts";
+import { pyBytesRepr } from "./py_bytes_repr.ts";
+import { RotatingFile } from "./rotating_file.ts";
+import { stripAnsi } from "./strip_ansi.ts";
+import type { Channel, ChildOutput, Logger, OutputObserver } from "./types.ts";
+
+/** Settings of the `[supervisord]` section the output needs, and hooks. */
+export interface ProcessOutputContext {
+  /** `childlogdir`, where AUTO files go. */
+  childlogdir: string;
+  /** `identifier`, part of AUTO file names. */
+  identifier: string;
+  /** `strip_ansi`. */
+  strip_ansi: boolean;
+  /** Initial observer of every chunk (see {@linkcode ChildOutput.onOutput}). */
+  onOutput?: OutputObserver;
+  /** Random numbers in [0, 1) for AUTO names; default `Math.random`. */
+  random?: () => number;
+}
+
+/** A channel's log file and its rotation settings. */
+interface LogPlan {
+  path: string;
+  maxbytes: number;
+  backups: number;
+}
+
+const CHANNELS: readonly Channel[] = ["stdout", "stderr"];
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/** The echoed text of a chunk: UTF-8, or Python's `Undecodable: b'...'`. */
+function decodeForLog(data: Uint8Array): string {
+  try {
+    return utf8.decode(data);
+  } catch {
+    return `Undecodable: ${pyBytesRepr(data)}`;
+  }
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+class ProcessOutput implements ChildOutput {
+  onOutput: OutputObserver | null;
+  readonly #rt: Runtime;
+  readonly #logger: Logger;
+  readonly #name: string;
+  readonly #strip: boolean;
+  readonly #plans: Readonly<Record<Channel, LogPlan | null>>;
+  /** `'<name>' <channel> output:\n`, the head of each debug echo. */
+  readonly #echoHead: Readonly<Record<Channel, string>>;
+  readonly #readers = new Set<ReadableStreamDefaultReader<Uint8Array>>();
+  #stdout: RotatingFile | null = null;
+  #stderr: RotatingFile | null = null;
+  #open = false;
+
+  constructor(
+    rt: Runtime,
+    logger: Logger,
+    proc: ProcessConfig,
+    ctx: ProcessOutputContext,
+    plans: Record<Channel, LogPlan | null>,
+  ) {
+    this.#rt = rt;
+    this.#logger = logger;
+    this.#name = proc.name;
+    this.#strip = ctx.strip_ansi;
+    this.#plans = plans;
+    this.onOutput = ctx.onOutput ?? null;
+    const name = pyRepr(proc.name);
+    this.#echoHead = { stdout: `${name} stdout output:\n`, stderr: `${name} stderr output:\n` };
+  }
+
+  logfile(channel: Channel): string {
+    return this.#plans[channel]?.path ?? "";
+  }
+
+  open(): void {
+    this.#closeFiles();
+    const stdout = this.#openChannel("stdout");
+    try {
+      this.#stderr = this.#openChannel("stderr");
+    } catch (e) {
+      stdout?.close();
+      throw e;
+    }
+    this.#stdout = stdout;
+    this.#open = true;
+  }
+
+  async drain(channel: Channel, stream: ReadableStream<Uint8Array>): Promise<void> {
+    if (!this.#open) this.#openOrReport();
+    const reader = stream.getReader();
+    this.#readers.add(reader);
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        this.#record(channel, value);
+      }
+    } catch {
+      // A failed read ends the pipe, like EOF (Python's readfd returns b'').
+    } finally {
+      this.#readers.delete(reader);
+      try {
+        reader.releaseLock();
+      } catch {
+        // Already released by a cancel.
+      }
+    }
+  }
+
+  clear(): Promise<void> {
+    if (!this.#open) return Promise.resolve();
+    let error: unknown = null;
+    for (const file of [this.#stdout, this.#stderr]) {
+      try {
+        file?.clear();
+      } catch (e) {
+        error ??= e;
+      }
+    }
+    return error === null ? Promise.resolve() : Promise.reject(error);
+  }
+
+  reopen(): Promise<void> {
+    this.#stdout?.reopen();
+    this.#stderr?.reopen();
+    return Promise.resolve();
+  }
+
+  close(): Promise<void> {
+    for (const reader of this.#readers) reader.cancel().catch(() => {});
+    this.#readers.clear();
+    this.#closeFiles();
+    return Promise.resolve();
+  }
+
+  /** The per-chunk path: strip, write, echo, observe. Never throws. */
+  #record(channel: Channel, data: Uint8Array): void {
+    if (data.length === 0) return;
+    const bytes = this.#strip ? stripAnsi(data) : data;
+    const file = channel === "stdout" ? this.#stdout : this.#stderr;
+    if (file !== null) file.write(bytes);
+    if (this.#logger.enabled("debug")) this.#logger.debug(this.#echoHead[channel] + decodeForLog(bytes));
+    const observer = this.onOutput;
+    if (observer === null) return;
+    try {
+      observer(channel, bytes);
+    } catch (e) {
+      this.#logger.error(`output observer of ${pyRepr(this.#name)} failed: ${errorText(e)}`);
+    }
+  }
+
+  #openChannel(channel: Channel): RotatingFile | null {
+    const plan = this.#plans[channel];
+    if (plan === null) return null;
+    return new RotatingFile(this.#rt.fs, plan.path, {
+      maxbytes: plan.maxbytes,
+      backups: plan.backups,
+      onError: (e, action) =>
+        this.#logger.error(
+          `${action} of ${channel} log ${pyRepr(plan.path)} for ${pyRepr(this.#name)} failed: ${errorText(e)}`,
+        ),
+    });
+  }
+
+  #openOrReport(): void {
+    try {
+      this.open();
+    } catch (e) {
+      this.#logger.error(`could not open the log files of ${pyRepr(this.#name)}: ${errorText(e)}`);
+    }
+  }
+
+  #closeFiles(): void {
+    this.#stdout?.close();
+    this.#stderr?.close();
+    this.#stdout = null;
+    this.#stderr = null;
+    this.#open = false;
+  }
+}
+
+/** Resolves a channel's log target; creates the AUTO file now, as Python does when the group is made. */
+function planFor(rt: Runtime, proc: ProcessConfig, ctx: ProcessOutputContext, channel: Channel): LogPlan | null {
+  if (channel === "stderr" && proc.redirect_stderr) return null;
+  const target = channel === "stdout" ? proc.stdout_logfile : proc.stderr_logfile;
+  if (target === null || target === "") return null;
+  const path = target === AUTO_LOGFILE
+    ? createAutoChildLog(
+      rt.fs,
+      ctx.childlogdir,
+      rt.cwd(),
+      `${proc.name}-${channel}---${ctx.identifier}-`,
+      ctx.random ?? Math.random,
+    )
+    : target;
+  return channel === "stdout"
+    ? { path, maxbytes: proc.stdout_logfile_maxbytes, backups: proc.stdout_logfile_backups }
+    : { path, maxbytes: proc.stderr_logfile_maxbytes, backups: proc.stderr_logfile_backups };
+}
+
+/**
+ * Creates the output sink of one process. AUTO log files are created now
+ * (empty, mode 0600); the files are opened by `open()` at each spawn (or by
+ * the first `drain()`). Rejects with the RuntimeError of an AUTO file that
+ * could not be created.
+ *
+ * @param rt The runtime (file system, cwd).
+ * @param logger The main log: debug echo and write failures.
+ * @param proc The process's config (`stdout_logfile` …, `redirect_stderr`).
+ * @param ctx childlogdir, identifier, strip_ansi and hooks.
+ *
+ * @example
+ * ```ts
+ * const out = await createProcessOutput(rt, logger, proc, { childlogdir: "/tmp", identifier: "supervisor", strip_ansi: false });
+ * out.open();
+ * await out.drain("stdout", child.stdout!);
+ * out.logfile("stdout"); // "/tmp/web-stdout---supervisor-x1y2z3_a.log"
+ * ```
+ */
+export function createProcessOutput(
+  rt: Runtime,
+  logger: Logger,
+  proc: ProcessConfig,
+  ctx: ProcessOutputContext,
+): Promise<ChildOutput> {
+  try {
+    const plans = { stdout: null, stderr: null } as Record<Channel, LogPlan | null>;
+    for (const channel of CHANNELS) plans[channel] = planFor(rt, proc, ctx, channel);
+    return Promise.resolve(new ProcessOutput(rt, logger, proc, ctx, plans));
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}

@@ -80,8 +80,16 @@ export function cliHostOf(rt: Runtime): CliHost {
   };
 }
 
-/** What to do once the config is loaded: start the daemon (or, in tests, inspect it). */
-export type StartDaemon = (options: ServerOptions, config: SupervisorConfig) => Promise<number>;
+/**
+ * What to do once the config is loaded: start the daemon (or, in tests,
+ * inspect it). Resolves to the exit status, or to "restart" to read the
+ * command line and config again and start over (SIGHUP, RELOAD.full).
+ */
+export type StartDaemon = (
+  options: ServerOptions,
+  config: SupervisorConfig,
+  run: { first: boolean },
+) => Promise<number | "restart">;
 
 /** Runs the command line `args` (without argv0); resolves to the exit status. */
 export async function runCli(args: readonly string[], host: CliHost, start: StartDaemon): Promise<number> {
@@ -100,8 +108,19 @@ export async function runCli(args: readonly string[], host: CliHost, start: Star
   return runSupervisord(args, host, start);
 }
 
-/** supervisord proper: command line, config, then `start`. */
-export function runSupervisord(args: readonly string[], host: CliHost, start: StartDaemon): Promise<number> {
+/** supervisord proper: command line, config, then `start`, again after each reload request. */
+export async function runSupervisord(args: readonly string[], host: CliHost, start: StartDaemon): Promise<number> {
+  for (let first = true;; first = false) {
+    const outcome = await runSupervisordOnce(args, host, (options, config) => start(options, config, { first }));
+    if (outcome !== "restart") return outcome;
+  }
+}
+
+function runSupervisordOnce(
+  args: readonly string[],
+  host: CliHost,
+  start: (options: ServerOptions, config: SupervisorConfig) => Promise<number | "restart">,
+): Promise<number | "restart"> {
   const env = pythonStartupEnv(host.env);
   const cli = runSupervisordCli(args, {
     argv0: host.argv0,

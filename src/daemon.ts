@@ -1,25 +1,143 @@
 /**
- * Starting supervisord once its config is loaded.
+ * supervisord's startup sequence, run and shutdown once its config is
+ * loaded: main log and buffered parse messages, AUTO child log cleanup,
+ * process groups, signal handlers, daemon mode, pidfile, the engine, and the
+ * cleanup after it stops (SURFACE STARTUP.order, DAEMON.*).
  *
- * The supervision engine (process state machines, logging, daemon mode) is
- * not part of this build yet; until it is, a config that loads is reported
- * and the program exits with status 1, so nothing pretends to supervise.
- *
- * Python counterpart: supervisor/supervisord.py (`Supervisor.main`).
+ * Python counterpart: supervisor/supervisord.py (`Supervisor.main`, `run`)
+ * and the daemon half of supervisor/options.py (`ServerOptions.make_logger`,
+ * `write_pidfile`, `cleanup`, `daemonize`).
  * @module
  */
 
+import { pythonStartupEnv } from "./cli/python_env.ts";
+import { parsePasswd } from "./config/datatypes.ts";
 import type { SupervisorConfig } from "./config/schema.ts";
 import type { ServerOptions } from "./config/server_options.ts";
+import { daemonizeParent, isDaemonChild, signalReady, stripDaemonMarker } from "./daemonize.ts";
+import { cleanupAutoChildLogs } from "./logging/childlog_cleanup.ts";
+import { createProcessOutput } from "./logging/child_output.ts";
+import { createMainLogger } from "./logging/main_logger.ts";
+import type { Logger } from "./logging/types.ts";
+import { spawnOptionsFor } from "./process/spawn_options.ts";
+import { type EngineSignal, Supervisor } from "./process/supervisor.ts";
 import type { Runtime } from "./runtime/types.ts";
 
-/** Reports the loaded config; resolves to the exit status. */
-export function startDaemon(rt: Runtime, _options: ServerOptions, config: SupervisorConfig): Promise<number> {
-  const processes = config.groups.reduce((n, g) => n + g.processes.length, 0);
-  for (const line of config.parseWarnings) rt.stderr.write(`WARN ${line}\n`);
-  rt.stderr.write(
-    `supervisord: ${config.configfile} loaded (${config.groups.length} groups, ${processes} processes); ` +
-      "process supervision is not available in this build yet\n",
-  );
-  return Promise.resolve(1);
+/** What a run of the daemon ended with: an exit status, or a request to reload. */
+export type DaemonOutcome = number | "restart";
+
+/** Facts that carry over from one run to the next (SIGHUP reload). */
+export interface DaemonRun {
+  /** True on the first start; reloads neither daemonize nor raise limits. */
+  first: boolean;
+}
+
+const SIGNALS = ["SIGTERM", "SIGINT", "SIGQUIT", "SIGHUP", "SIGUSR2"] as const satisfies readonly EngineSignal[];
+
+const ROOT_WARNING = "Supervisor is running as root.  Privileges were not dropped because no user is " +
+  "specified in the config file.  If you intend to run as root, you can set user=root in the config " +
+  "file to avoid this message.";
+
+/** Messages gathered before the logger exists, logged in supervisord's order (STARTUP.parsemsgs). */
+function startupMessages(rt: Runtime, options: ServerOptions, config: SupervisorConfig) {
+  const critical: string[] = [];
+  const info: string[] = [];
+  if (options.uid === null && rt.uid() === 0) critical.push(ROOT_WARNING);
+  if (options.uid !== null && options.uid === rt.uid()) info.push(`Set uid to user ${options.uid} succeeded`);
+  return { critical, warn: config.parseWarnings, info: [...config.parseInfos, ...info] };
+}
+
+/** Runs supervisord on a loaded config; resolves to the exit status or "restart". */
+export async function startDaemon(
+  rt: Runtime,
+  options: ServerOptions,
+  config: SupervisorConfig,
+  run: DaemonRun = { first: true },
+): Promise<DaemonOutcome> {
+  const daemonize = run.first && !options.nodaemon && !isDaemonChild(rt.env());
+  if (daemonize) return daemonizeParent(rt);
+  const logger = await createMainLogger(rt, {
+    logfile: options.logfile,
+    maxbytes: options.logfile_maxbytes,
+    backups: options.logfile_backups,
+    level: options.loglevel,
+    echo: options.nodaemon && !options.silent ? rt.stdout : null,
+  });
+  const messages = startupMessages(rt, options, config);
+  for (const m of messages.critical) logger.critical(m);
+  for (const m of messages.warn) logger.warn(m);
+  for (const m of messages.info) logger.info(m);
+  if (!options.nocleanup) await cleanupAutoChildLogs(rt, logger, options.childlogdir, options.identifier);
+
+  const sup = createEngine(rt, logger, options);
+  for (const group of config.groups) await sup.addProcessGroup(group);
+
+  const unsubscribe = SIGNALS.map((sig) => rt.onSignal(sig, () => sup.handleSignal(sig)));
+  if (isDaemonChild(rt.env()) && run.first) enterDaemonMode(rt, logger, options);
+  const pidfileWritten = await writePidfile(rt, logger, options.pidfile);
+  logger.info(`supervisord started with pid ${rt.pid}`);
+
+  const outcome = await sup.run();
+  for (const off of unsubscribe) off();
+  for (const group of sup.groups.values()) await group.close();
+  if (pidfileWritten) await rt.fs.remove(options.pidfile).catch(() => {});
+  await logger.close();
+  return outcome === "restart" ? "restart" : 0;
+}
+
+/** The engine, wired to the runtime, the main log and the spawn rules. */
+function createEngine(rt: Runtime, logger: Logger, options: ServerOptions): Supervisor {
+  const env = stripDaemonMarker(pythonStartupEnv(rt.env()));
+  let passwd: ReturnType<typeof parsePasswd> | null = null;
+  const ctx = {
+    env,
+    serverurl: options.serverurl,
+    uid: rt.uid(),
+    passwd: () => passwd ??= parsePasswd(readText(rt, "/etc/passwd")),
+    fs: rt.fs,
+  };
+  const outputCtx = {
+    childlogdir: options.childlogdir,
+    identifier: options.identifier,
+    strip_ansi: options.strip_ansi,
+  };
+  return new Supervisor({
+    runtime: rt,
+    logger,
+    createOutput: (pc) => createProcessOutput(rt, logger, pc, outputCtx),
+    prepare: (proc) => spawnOptionsFor(proc.config, proc.groupName, ctx),
+  });
+}
+
+function readText(rt: Runtime, path: string): string {
+  try {
+    return new TextDecoder().decode(rt.fs.readFileSync(path));
+  } catch {
+    return "";
+  }
+}
+
+/** The daemon child's share of Python's `daemonize()`: directory, umask, then tell the parent. */
+function enterDaemonMode(rt: Runtime, logger: Logger, options: ServerOptions): void {
+  logger.info("daemonizing the supervisord process");
+  if (options.directory !== null) {
+    try {
+      rt.chdir(options.directory);
+      logger.info(`set current directory: '${options.directory}'`);
+    } catch (e) {
+      logger.critical(`can't chdir into '${options.directory}': ${e instanceof Error ? e.message : e}`);
+    }
+  }
+  rt.umask(options.umask);
+  signalReady(rt);
+}
+
+async function writePidfile(rt: Runtime, logger: Logger, path: string): Promise<boolean> {
+  try {
+    await rt.fs.writeTextFile(path, `${rt.pid}\n`);
+    return true;
+  } catch {
+    logger.critical(`could not write pidfile ${path}`);
+    return false;
+  }
 }

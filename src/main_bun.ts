@@ -11,4 +11,4 @@ import { startDaemon } from "./daemon.ts";
 import { createBunRuntime } from "./runtime/bun.ts";
 
 const rt = createBunRuntime();
-rt.exit(await runCli(rt.args, cliHostOf(rt), (options, config) => startDaemon(rt, options, config)));
+rt.exit(await runCli(rt.args, cliHostOf(rt), (options, config, run) => startDaemon(rt, options, config, run)));

@@ -11,4 +11,4 @@ import { startDaemon } from "./daemon.ts";
 import { createDenoRuntime } from "./runtime/deno.ts";
 
 const rt = createDenoRuntime();
-rt.exit(await runCli(rt.args, cliHostOf(rt), (options, config) => startDaemon(rt, options, config)));
+rt.exit(await runCli(rt.args, cliHostOf(rt), (options, config, run) => startDaemon(rt, options, config, run)));

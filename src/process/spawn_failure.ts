@@ -52,3 +52,16 @@ export function spawnFailureText(processName: string, error: unknown): string {
       return `unknown error during fork for '${processName}': ${code}`;
   }
 }
+
+/**
+ * The spawnerr text when a process's log files could not be opened for a new
+ * run (Python `make_dispatchers` raising OSError).
+ *
+ * @param processName The process name.
+ * @param error What `ChildOutput.open()` threw.
+ */
+export function dispatcherFailureText(processName: string, error: unknown): string {
+  const code = errnoText(error);
+  if (code === "EMFILE") return `too many open files to spawn '${processName}'`;
+  return `unknown error making dispatchers for '${processName}': ${code}`;
+}

@@ -25,7 +25,7 @@ import type { Child, ExitStatus, Runtime, SpawnOptions } from "../runtime/types.
 import { NoSuchProcessError } from "../runtime/errors.ts";
 import { decodeExitStatus } from "./exit_status.ts";
 import { SpawnError } from "./exec_args.ts";
-import { spawnFailureText } from "./spawn_failure.ts";
+import { dispatcherFailureText, spawnFailureText } from "./spawn_failure.ts";
 import { ProcessState, processStateName, SupervisorState } from "./states.ts";
 
 /** What a process needs from the engine that owns it. */
@@ -125,10 +125,17 @@ export class Subprocess {
     this.#changeState(ProcessState.STARTING);
     let child: Child;
     try {
-      child = this.host.runtime.spawn(this.host.prepare(this));
+      const options = this.host.prepare(this);
+      try {
+        this.output?.open();
+      } catch (e) {
+        throw new SpawnError("BadCommand", dispatcherFailureText(this.name, e));
+      }
+      child = this.host.runtime.spawn(options);
     } catch (e) {
       this.#recordSpawnerr(e instanceof SpawnError ? e.message : spawnFailureText(this.name, e));
       this.#changeState(ProcessState.BACKOFF);
+      this.output?.close();
       return null;
     }
     this.child = child;
@@ -157,7 +164,10 @@ export class Subprocess {
       });
       await Promise.race([drained, grace]);
       this.host.runtime.clock.clearTimeout(timer);
-      if (this.child === child) this.finish(status, this.#now());
+      if (this.child === child) {
+        this.finish(status, this.#now());
+        await this.output?.close();
+      }
       this.host.wake();
     });
   }

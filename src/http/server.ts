@@ -1,0 +1,199 @@
+/**
+ * The HTTP front of supervisord as one runtime-free {@linkcode Handler}:
+ * Basic auth, then `/RPC2` (XML-RPC), `/logtail/<name>[/<channel>]`,
+ * `/mainlogtail`, then everything else (web UI and static files, injected).
+ *
+ * Routing as supervisord's Medusa server does it (SURFACE HTTP.routes), on
+ * the URL-unquoted path: a path *starting with* `/RPC2` is XML-RPC (POST
+ * only, else 400; no Content-Length → 411); starting with `/logtail` or
+ * `/mainlogtail` is a log tail (GET only, else 400; nothing to tail → 404);
+ * the rest goes to `fallback`, which by default answers like Medusa's file
+ * handler with no files: 404 for GET/HEAD, 400 otherwise. With credentials
+ * every route requires them (AUTH.basic), answering 401 with
+ * `WWW-Authenticate: Basic realm="default"` and `Connection: close`.
+ *
+ * Decisions beyond Python: request bodies are capped (`maxBodyBytes`,
+ * default {@linkcode DEFAULT_MAX_BODY_BYTES}); a larger Content-Length is
+ * answered 413 before any of the body is read, and a body that turns out
+ * larger is abandoned at the cap. `GET /logtail` with no name is 404
+ * (supervisord answers 500, SURFACE HTTP.logtail QUIRK). Tail responses
+ * have no Content-Length, so the runtime adapters send them chunked, as the
+ * stock `supervisorctl tail -f` requires. Nothing here reads the Host
+ * header (the stock tail client sends it empty).
+ *
+ * Python counterpart: supervisor/http.py (`make_http_servers`,
+ * `logtail_handler`, `mainlogtail_handler`, `supervisor_auth_handler`),
+ * supervisor/medusa/xmlrpc_handler.py (`collector`) and
+ * supervisor/medusa/default_handler.py.
+ * @module
+ */
+
+import type { Handler } from "../runtime/types.ts";
+import type { RpcReply } from "../rpc/dispatcher.ts";
+import { checkBasicAuth, type Credentials } from "./_basic_auth.ts";
+import { errorResponse, httpDate, SERVER_HEADER } from "./_responses.ts";
+
+export type { Credentials } from "./_basic_auth.ts";
+
+/** 16 MiB: far above anything the stock clients send, low enough to bound memory. */
+export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+/** A log file being followed: its bytes as they come, and its modification time. */
+export interface LogTail {
+  /** The last 1024 bytes, then appended bytes as they arrive; never ends by itself. */
+  body: ReadableStream<Uint8Array>;
+  /** File modification time, ms since the epoch (sent as Last-Modified). */
+  mtime: number;
+}
+
+/** Where tails come from; the engine implements it. null means 404. */
+export interface LogTailSource {
+  /**
+   * Follows one process's log.
+   *
+   * @param name The process as given in the URL (`name` or `group:name`), unresolved.
+   * @param channel Which log.
+   * @returns The tail, or null when the process is unknown, has no such log, or the file is missing.
+   */
+  processLog(name: string, channel: "stdout" | "stderr"): Promise<LogTail | null>;
+  /** Follows supervisord's main log; null when there is none (or it is syslog, or missing). */
+  mainLog(): Promise<LogTail | null>;
+}
+
+/** What the front needs. */
+export interface HttpFrontOptions {
+  /** Handles `POST /RPC2` bodies (an `RpcDispatcher`). */
+  rpc: { handle(body: Uint8Array): Promise<RpcReply> };
+  /** The server section's username and password; absent or null: no authentication. */
+  credentials?: Credentials | null;
+  /** Log tails; absent: every tail is 404. */
+  logs?: LogTailSource;
+  /** Web UI and static files; default: 404 for GET/HEAD, 400 for other methods. */
+  fallback?: Handler;
+  /** Largest request body accepted, in bytes. */
+  maxBodyBytes?: number;
+  /** Receives the lines supervisord writes to its stderr (auth complaints). */
+  stderr?: (line: string) => void;
+}
+
+const lossyUtf8 = new TextDecoder();
+const encoder = new TextEncoder();
+
+/** Python's `urllib.parse.unquote`: %XX runs decoded as UTF-8 with replacement; stray `%` kept. */
+export function pyUnquote(s: string): string {
+  if (!s.includes("%")) return s;
+  return s.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
+    const bytes = new Uint8Array(run.length / 3);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(run.slice(i * 3 + 1, i * 3 + 3), 16);
+    return lossyUtf8.decode(bytes);
+  });
+}
+
+const defaultFallback: Handler = (req) =>
+  Promise.resolve(errorResponse(req.method === "GET" || req.method === "HEAD" ? 404 : 400));
+
+/** Reads at most `max` bytes of the body; null when it is longer. */
+async function readBody(req: Request, max: number): Promise<Uint8Array | null> {
+  if (req.body === null) return new Uint8Array(0);
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > max) {
+      await reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1 && chunks[0] !== undefined) return chunks[0];
+  const body = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    body.set(c, at);
+    at += c.byteLength;
+  }
+  return body;
+}
+
+async function rpcRoute(req: Request, opts: HttpFrontOptions, max: number): Promise<Response> {
+  if (req.method !== "POST") return errorResponse(400);
+  const length = req.headers.get("content-length");
+  if (length === null || length === "") return errorResponse(411);
+  if (!/^[0-9]+$/.test(length)) return errorResponse(400);
+  if (Number(length) > max) return errorResponse(413, { "Connection": "close" });
+  const body = await readBody(req, max);
+  if (body === null) return errorResponse(413, { "Connection": "close" });
+  const reply = await opts.rpc.handle(body);
+  if (reply.status !== 200) return errorResponse(reply.status);
+  const bytes = encoder.encode(reply.body);
+  return new Response(bytes, {
+    status: 200,
+    headers: { "Server": SERVER_HEADER, "Content-Type": "text/xml", "Content-Length": String(bytes.byteLength) },
+  });
+}
+
+function tailResponse(tail: LogTail, accelHeader: boolean): Response {
+  const headers: Record<string, string> = {
+    "Server": SERVER_HEADER,
+    "Last-Modified": httpDate(tail.mtime),
+    "Content-Type": "text/plain;charset=utf-8",
+  };
+  if (accelHeader) headers["X-Accel-Buffering"] = "no";
+  return new Response(tail.body, { status: 200, headers });
+}
+
+async function logtailRoute(req: Request, path: string, logs: LogTailSource | undefined): Promise<Response> {
+  if (req.method !== "GET") return errorResponse(400);
+  // "logtail/<name>[/<channel>]"; the first segment is skipped whatever it is, as Python does.
+  const stripped = path.replace(/^\/+/, "");
+  const slash = stripped.indexOf("/");
+  if (slash === -1) return errorResponse(404);
+  const rest = stripped.slice(slash + 1);
+  const sep = rest.indexOf("/");
+  const name = sep === -1 ? rest : rest.slice(0, sep);
+  const channel = sep === -1 ? "stdout" : rest.slice(sep + 1);
+  if (channel !== "stdout" && channel !== "stderr") return errorResponse(404);
+  const tail = logs === undefined ? null : await logs.processLog(name, channel);
+  return tail === null ? errorResponse(404) : tailResponse(tail, true);
+}
+
+async function mainlogtailRoute(req: Request, logs: LogTailSource | undefined): Promise<Response> {
+  if (req.method !== "GET") return errorResponse(400);
+  const tail = logs === undefined ? null : await logs.mainLog();
+  return tail === null ? errorResponse(404) : tailResponse(tail, false);
+}
+
+/**
+ * Builds the handler to pass to `Runtime.serve()` for one server section.
+ *
+ * @param opts The dispatcher, credentials, log source and fallback.
+ * @returns The handler; it never rejects (failures become Medusa's 500 page).
+ */
+export function createHttpHandler(opts: HttpFrontOptions): Handler {
+  const max = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const fallback = opts.fallback ?? defaultFallback;
+  const creds = opts.credentials ?? null;
+  return async (req) => {
+    try {
+      if (creds !== null) {
+        const verdict = await checkBasicAuth(req.headers.get("authorization"), creds, opts.stderr);
+        if (verdict === "unauthorized") {
+          return errorResponse(401, { "Connection": "close", "WWW-Authenticate": 'Basic realm="default"' });
+        }
+        if (verdict !== "ok") return errorResponse(verdict === "bad-request" ? 400 : 500);
+      }
+      const pathname = new URL(req.url).pathname;
+      const semicolon = pathname.indexOf(";"); // Medusa's split_uri drops ";params"
+      const path = pyUnquote(semicolon === -1 ? pathname : pathname.slice(0, semicolon));
+      if (path.startsWith("/RPC2")) return await rpcRoute(req, opts, max);
+      if (path.startsWith("/logtail")) return await logtailRoute(req, path, opts.logs);
+      if (path.startsWith("/mainlogtail")) return await mainlogtailRoute(req, opts.logs);
+      return await fallback(req);
+    } catch {
+      return errorResponse(500);
+    }
+  };
+}

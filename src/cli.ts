@@ -88,8 +88,16 @@ export function cliHostOf(rt: Runtime): CliHost {
 export type StartDaemon = (
   options: ServerOptions,
   config: SupervisorConfig,
-  run: { first: boolean },
+  run: DaemonRun,
 ) => Promise<number | "restart">;
+
+/** Facts about one run of the daemon. */
+export interface DaemonRun {
+  /** True on the first start; reloads neither daemonize nor raise limits. */
+  first: boolean;
+  /** Reads the config file again as it was read at startup (RPC reloadConfig); throws ConfigError. */
+  reread(): SupervisorConfig;
+}
 
 /** Runs the command line `args` (without argv0); resolves to the exit status. */
 export async function runCli(args: readonly string[], host: CliHost, start: StartDaemon): Promise<number> {
@@ -111,15 +119,23 @@ export async function runCli(args: readonly string[], host: CliHost, start: Star
 /** supervisord proper: command line, config, then `start`, again after each reload request. */
 export async function runSupervisord(args: readonly string[], host: CliHost, start: StartDaemon): Promise<number> {
   for (let first = true;; first = false) {
-    const outcome = await runSupervisordOnce(args, host, (options, config) => start(options, config, { first }));
+    const outcome = await runSupervisordOnce(
+      args,
+      host,
+      (options, config, reread) => start(options, config, { first, reread }),
+    );
     if (outcome !== "restart") return outcome;
   }
 }
 
-function runSupervisordOnce(
+async function runSupervisordOnce(
   args: readonly string[],
   host: CliHost,
-  start: (options: ServerOptions, config: SupervisorConfig) => Promise<number | "restart">,
+  start: (
+    options: ServerOptions,
+    config: SupervisorConfig,
+    reread: () => SupervisorConfig,
+  ) => Promise<number | "restart">,
 ): Promise<number | "restart"> {
   const env = pythonStartupEnv(host.env);
   const cli = runSupervisordCli(args, {
@@ -132,10 +148,10 @@ function runSupervisordOnce(
   });
   if (cli.stdout) host.stdout(cli.stdout);
   if (cli.stderr) host.stderr(cli.stderr);
-  if (!cli.config) return Promise.resolve(cli.exitCode);
+  if (!cli.config) return cli.exitCode;
   const usage = (message: string) => {
     host.stderr(formatUsageError(message, host.argv0));
-    return Promise.resolve(2);
+    return 2;
   };
   const configHost = configHostOf(host, env);
   try {
@@ -145,7 +161,8 @@ function runSupervisordOnce(
       home: env.HOME,
       passwd: configHost.passwd(),
     });
-    return start(options, config);
+    const configfile = cli.config.configfile;
+    return await start(options, config, () => loadConfig(configfile, configHost));
   } catch (e) {
     if (e instanceof ConfigError) return usage(e.message);
     throw e;

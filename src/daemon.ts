@@ -14,6 +14,8 @@ import { pythonStartupEnv } from "./cli/python_env.ts";
 import { parsePasswd } from "./config/datatypes.ts";
 import type { SupervisorConfig } from "./config/schema.ts";
 import type { ServerOptions } from "./config/server_options.ts";
+import type { DaemonRun } from "./cli.ts";
+import { openDaemonHttp } from "./daemon_http.ts";
 import { daemonizeParent, isDaemonChild, signalReady, stripDaemonMarker } from "./daemonize.ts";
 import { cleanupAutoChildLogs } from "./logging/childlog_cleanup.ts";
 import { createProcessOutput } from "./logging/child_output.ts";
@@ -25,12 +27,6 @@ import type { Runtime } from "./runtime/types.ts";
 
 /** What a run of the daemon ended with: an exit status, or a request to reload. */
 export type DaemonOutcome = number | "restart";
-
-/** Facts that carry over from one run to the next (SIGHUP reload). */
-export interface DaemonRun {
-  /** True on the first start; reloads neither daemonize nor raise limits. */
-  first: boolean;
-}
 
 const SIGNALS = ["SIGTERM", "SIGINT", "SIGQUIT", "SIGHUP", "SIGUSR2"] as const satisfies readonly EngineSignal[];
 
@@ -52,7 +48,7 @@ export async function startDaemon(
   rt: Runtime,
   options: ServerOptions,
   config: SupervisorConfig,
-  run: DaemonRun = { first: true },
+  run: DaemonRun,
 ): Promise<DaemonOutcome> {
   const daemonize = run.first && !options.nodaemon && !isDaemonChild(rt.env());
   if (daemonize) return daemonizeParent(rt);
@@ -71,6 +67,14 @@ export async function startDaemon(
 
   const sup = createEngine(rt, logger, options);
   for (const group of config.groups) await sup.addProcessGroup(group);
+  let listeners;
+  try {
+    listeners = await openDaemonHttp({ rt, logger, options, config, supervisor: sup, reread: run.reread });
+  } catch (e) {
+    for (const group of sup.groups.values()) await group.close();
+    await logger.close();
+    throw e;
+  }
 
   const unsubscribe = SIGNALS.map((sig) => rt.onSignal(sig, () => sup.handleSignal(sig)));
   if (isDaemonChild(rt.env()) && run.first) enterDaemonMode(rt, logger, options);
@@ -79,6 +83,7 @@ export async function startDaemon(
 
   const outcome = await sup.run();
   for (const off of unsubscribe) off();
+  await Promise.all(listeners.map((l) => l.close()));
   for (const group of sup.groups.values()) await group.close();
   if (pidfileWritten) await rt.fs.remove(options.pidfile).catch(() => {});
   await logger.close();

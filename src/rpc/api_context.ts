@@ -1,0 +1,75 @@
+/**
+ * What the `supervisor.*` methods work on: the engine, the main log, the
+ * runtime, and supervisord's view of its own config; plus the lookups and
+ * the guard every method shares.
+ *
+ * Python counterpart: supervisor/rpcinterface.py
+ * (`SupervisorNamespaceRPCInterface.__init__`, `_update`,
+ * `_getGroupAndProcess`, `_getAllProcesses`).
+ * @module
+ */
+
+import { splitNamespec } from "../config/namespec.ts";
+import type { ProcessGroupConfig } from "../config/schema.ts";
+import type { MainLogger } from "../logging/types.ts";
+import type { ProcessGroup } from "../process/group.ts";
+import { SupervisorState } from "../process/states.ts";
+import type { Subprocess } from "../process/subprocess.ts";
+import type { Supervisor } from "../process/supervisor.ts";
+import type { Runtime } from "../runtime/types.ts";
+import { Faults, RpcError } from "./faults.ts";
+
+/** The daemon as the RPC methods see it. */
+export interface ApiContext {
+  readonly supervisor: Supervisor;
+  readonly logger: MainLogger;
+  readonly runtime: Runtime;
+  /** `[supervisord] identifier` (getIdentification). */
+  identifier(): string;
+  /** The group configs supervisord currently knows (Python `options.process_group_configs`). */
+  groupConfigs(): readonly ProcessGroupConfig[];
+  /**
+   * Reads the config file again and makes its groups the known ones
+   * (reloadConfig); throws a ConfigError with supervisord's message.
+   */
+  reread(): void;
+}
+
+/** Python `_update`: every method refuses to run once supervisord is stopping. */
+export function guard(ctx: ApiContext): void {
+  if (ctx.supervisor.mood < SupervisorState.RUNNING) throw new RpcError(Faults.SHUTDOWN_STATE);
+}
+
+/** A namespec resolved: the group, and the process or null for `group:*` / `group:`. */
+export interface Resolved {
+  group: ProcessGroup;
+  process: Subprocess | null;
+}
+
+/** Python `_getGroupAndProcess`: BAD_NAME when the group or process is unknown. */
+export function resolve(ctx: ApiContext, name: string): Resolved {
+  const { group: groupName, process: processName } = splitNamespec(name);
+  const group = ctx.supervisor.groups.get(groupName);
+  if (group === undefined) throw new RpcError(Faults.BAD_NAME, name);
+  if (processName === null) return { group, process: null };
+  const process = group.processes.get(processName);
+  if (process === undefined) throw new RpcError(Faults.BAD_NAME, name);
+  return { group, process };
+}
+
+/** Python `_getAllProcesses`: by priority (stable), or by name when `lexical`. */
+export function allProcesses(ctx: ApiContext, lexical = false): Array<[ProcessGroup, Subprocess]> {
+  const byName = <T>(items: Array<[string, T]>) => items.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const out: Array<[ProcessGroup, Subprocess]> = [];
+  if (lexical) {
+    for (const [, group] of byName([...ctx.supervisor.groups])) {
+      for (const [, proc] of byName([...group.processes])) out.push([group, proc]);
+    }
+    return out;
+  }
+  for (const group of ctx.supervisor.sortedGroups()) {
+    const procs = [...group.processes.values()].sort((a, b) => a.config.priority - b.config.priority);
+    for (const proc of procs) out.push([group, proc]);
+  }
+  return out;
+}

@@ -1,0 +1,100 @@
+/**
+ * The process info struct of `getProcessInfo`/`getAllProcessInfo` (SURFACE
+ * §8.3) and its `description` text.
+ *
+ * Python counterpart: supervisor/rpcinterface.py (`getProcessInfo`,
+ * `_interpretProcessInfo`) and supervisor/xmlrpc.py (`capped_int`).
+ * @module
+ */
+
+import type { ProcessGroup } from "../process/group.ts";
+import { ProcessState, processStateName } from "../process/states.ts";
+import type { Subprocess } from "../process/subprocess.ts";
+
+/** The wire struct, keys as Python spells them. */
+export interface ProcessInfo {
+  name: string;
+  group: string;
+  start: number;
+  stop: number;
+  now: number;
+  state: number;
+  statename: string;
+  spawnerr: string;
+  exitstatus: number;
+  logfile: string;
+  stdout_logfile: string;
+  stderr_logfile: string;
+  pid: number;
+  description: string;
+}
+
+const MAXINT = 2 ** 31 - 1;
+
+/** Python `capped_int`: `int()` truncation, capped to what `<int>` carries. */
+export function cappedInt(value: number): number {
+  return Math.min(Math.trunc(value), MAXINT);
+}
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const pad2 = (n: number) => String(n).padStart(2, "0");
+
+/** Python `str(timedelta)` for a whole number of seconds: `H:MM:SS` or `N day(s), H:MM:SS`. */
+export function formatUptime(seconds: number): string {
+  const s = Math.max(0, Math.trunc(seconds));
+  const days = Math.floor(s / 86400);
+  const rest = s % 86400;
+  const hms = `${Math.floor(rest / 3600)}:${pad2(Math.floor(rest / 60) % 60)}:${pad2(rest % 60)}`;
+  return days === 0 ? hms : `${days} day${days === 1 ? "" : "s"}, ${hms}`;
+}
+
+/** `strftime('%b %d %I:%M %p')` of a local time, as the description of a stopped process. */
+export function formatStopTime(epochSeconds: number): string {
+  const d = new Date(epochSeconds * 1000);
+  const hour12 = d.getHours() % 12 === 0 ? 12 : d.getHours() % 12;
+  return `${MONTHS[d.getMonth()]} ${pad2(d.getDate())} ${pad2(hour12)}:${pad2(d.getMinutes())} ${
+    d.getHours() < 12 ? "AM" : "PM"
+  }`;
+}
+
+function describe(info: Omit<ProcessInfo, "description">): string {
+  switch (info.state) {
+    case ProcessState.RUNNING:
+      return `pid ${info.pid}, uptime ${formatUptime(info.now - info.start)}`;
+    case ProcessState.FATAL:
+    case ProcessState.BACKOFF:
+      return info.spawnerr || `unknown error (try "tail ${info.name}")`;
+    case ProcessState.STOPPED:
+    case ProcessState.EXITED:
+      return info.start ? formatStopTime(info.stop) : "Not started";
+    default:
+      return "";
+  }
+}
+
+/**
+ * The info struct of one process at wall-clock time `nowMs`.
+ *
+ * @param group The process's group.
+ * @param proc The process.
+ * @param nowMs Wall-clock milliseconds since the epoch.
+ */
+export function processInfo(group: ProcessGroup, proc: Subprocess, nowMs: number): ProcessInfo {
+  const stdout = proc.output?.logfile("stdout") ?? "";
+  const info = {
+    name: proc.name,
+    group: group.name,
+    start: cappedInt(proc.laststartWall),
+    stop: cappedInt(proc.laststopWall),
+    now: cappedInt(nowMs / 1000),
+    state: proc.state,
+    statename: processStateName(proc.state),
+    spawnerr: proc.spawnerr ?? "",
+    exitstatus: proc.exitstatus ?? 0,
+    logfile: stdout,
+    stdout_logfile: stdout,
+    stderr_logfile: proc.output?.logfile("stderr") ?? "",
+    pid: proc.pid,
+  };
+  return { ...info, description: describe(info) };
+}

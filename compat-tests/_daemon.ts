@@ -21,7 +21,7 @@ export class ForegroundDaemon {
   readonly #waiters = new Set<() => void>();
   readonly exited: Promise<{ code: number | null; signal: string | null }>;
 
-  constructor(side: Side, args: string[], opts: { cwd: string; env: Record<string, string> }) {
+  constructor(readonly side: Side, args: string[], opts: { cwd: string; env: Record<string, string> }) {
     const argv = side === "ours" ? [...ourCommand(), ...args] : [REFERENCE, ...args];
     this.#child = spawn(argv[0]!, argv.slice(1), {
       cwd: opts.cwd,
@@ -69,14 +69,14 @@ export class ForegroundDaemon {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#waiters.delete(check);
-        reject(new Error(`timed out waiting for ${pattern}; log so far:\n${this.#out}\nstderr:\n${this.#err}`));
+        reject(new Error(`${this.side}: timed out waiting for ${pattern}; log so far:\n${this.#out}\nstderr:\n${this.#err}`));
       }, timeoutMs);
       const check = () => {
         if (!seen() && this.#child.exitCode === null && this.#child.signalCode === null) return;
         clearTimeout(timer);
         this.#waiters.delete(check);
         if (seen()) resolve();
-        else reject(new Error(`exited before ${pattern}; log:\n${this.#out}\nstderr:\n${this.#err}`));
+        else reject(new Error(`${this.side}: exited before ${pattern}; log:\n${this.#out}\nstderr:\n${this.#err}`));
       };
       this.#waiters.add(check);
     });

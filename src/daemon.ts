@@ -16,7 +16,16 @@ import type { SupervisorConfig } from "./config/schema.ts";
 import type { ServerOptions } from "./config/server_options.ts";
 import type { DaemonRun } from "./cli.ts";
 import { openDaemonHttp } from "./daemon_http.ts";
-import { daemonizeParent, isDaemonChild, signalReady, stripDaemonMarker } from "./daemonize.ts";
+import {
+  type CopyUser,
+  daemonizeParent,
+  isCopy,
+  isDaemonChild,
+  relayAsUser,
+  signalReady,
+  stripDaemonMarker,
+} from "./daemonize.ts";
+import { ConfigError } from "./config/errors.ts";
 import { cleanupAutoChildLogs } from "./logging/childlog_cleanup.ts";
 import { createProcessOutput } from "./logging/child_output.ts";
 import { createMainLogger } from "./logging/main_logger.ts";
@@ -50,8 +59,10 @@ export async function startDaemon(
   config: SupervisorConfig,
   run: DaemonRun,
 ): Promise<DaemonOutcome> {
-  const daemonize = run.first && !options.nodaemon && !isDaemonChild(rt.env());
-  if (daemonize) return daemonizeParent(rt);
+  const copy = isCopy(rt.env());
+  const user = copy ? null : userToBecome(rt, options);
+  if (run.first && !options.nodaemon && !copy) return daemonizeParent(rt, user);
+  if (user !== null) return relayAsUser(rt, user);
   const logger = await createMainLogger(rt, {
     logfile: options.logfile,
     maxbytes: options.logfile_maxbytes,
@@ -88,6 +99,17 @@ export async function startDaemon(
   if (pidfileWritten) await rt.fs.remove(options.pidfile).catch(() => {});
   await logger.close();
   return outcome === "restart" ? "restart" : 0;
+}
+
+/**
+ * Python `set_uid_or_exit`: the user supervisord must become, or null when it
+ * already runs as that user (or no user is set); a usage error when only root
+ * could switch.
+ */
+function userToBecome(rt: Runtime, options: ServerOptions): CopyUser | null {
+  if (options.uid === null || options.uid === rt.uid()) return null;
+  if (rt.uid() !== 0) throw new ConfigError("Can't drop privilege as nonroot user", options.configfile);
+  return { uid: options.uid, gid: options.gid ?? options.uid };
 }
 
 /** The engine, wired to the runtime, the main log and the spawn rules. */

@@ -1,28 +1,86 @@
 /**
- * Daemon mode without fork(): the first supervisord re-executes itself in a
- * new session with a marker in its environment and waits. The daemon child
- * does the whole startup; once it is ready (groups created, signal handlers
- * installed) it writes a ready line to its stdout pipe, and the parent exits
- * 0. If the child fails first (a config or socket error), the parent relays
- * what the child wrote to stderr and exits with the child's status, so the
- * user sees the same message and exit code as with Python's supervisord,
- * whose parent forks only after those checks passed.
+ * Daemon mode and dropping privileges without fork() or setuid(): supervisord
+ * re-executes itself and lets the child do the whole startup.
+ *
+ * Daemon mode: the first supervisord starts a copy of itself in a new
+ * session with a marker in its environment and waits. Once the copy is ready
+ * (groups created, servers open, signal handlers installed) it writes a
+ * ready line to its stdout pipe and the parent exits 0. If the copy fails
+ * first (a config or socket error), the parent relays what it wrote to
+ * stderr and exits with its status, so the user sees the same message and
+ * exit code as with Python's supervisord, whose parent forks only after those
+ * checks passed.
+ *
+ * `user=` (SURFACE DAEMON.user): a root supervisord whose config names
+ * another user starts the copy as that user (uid and primary gid; the
+ * runtimes set no supplementary groups). In the foreground the parent stays
+ * as a thin relay: the copy shares its stdio, the parent forwards the
+ * signals supervisord handles and exits with the copy's status.
  *
  * Python counterpart: supervisor/options.py (`ServerOptions.daemonize`,
- * `_daemonize`).
+ * `_daemonize`, `set_uid_or_exit`, `drop_privileges`).
  * @module
  */
 
-import type { Runtime } from "./runtime/types.ts";
+import type { HandledSignal, Runtime, SpawnOptions } from "./runtime/types.ts";
 
-/** Environment marker of the daemon child; removed before children are spawned. */
+/** Environment marker of a re-executed copy ("daemon" or "relay"); removed before children are spawned. */
 export const DAEMON_CHILD_ENV = "SUPERVISOR_TS_DAEMON_CHILD";
+
+/** Who the copy runs as, when supervisord drops privileges. */
+export interface CopyUser {
+  uid: number;
+  gid: number;
+}
 
 const READY_LINE = "supervisord-ready\n";
 
-/** True when this process is the re-executed daemon child. */
+/** True when this process is the re-executed daemon copy. */
 export function isDaemonChild(env: Readonly<Record<string, string>>): boolean {
-  return env[DAEMON_CHILD_ENV] === "1";
+  return env[DAEMON_CHILD_ENV] === "daemon";
+}
+
+/** True when this process is any re-executed copy (it must not re-execute again). */
+export function isCopy(env: Readonly<Record<string, string>>): boolean {
+  return env[DAEMON_CHILD_ENV] !== undefined;
+}
+
+function copyOptions(rt: Runtime, kind: "daemon" | "relay", user: CopyUser | null): SpawnOptions {
+  const [command, ...prefix] = rt.selfCommand;
+  const opts: SpawnOptions = {
+    path: command!,
+    argv: [command!, ...prefix, ...rt.args],
+    env: { ...rt.env(), [DAEMON_CHILD_ENV]: kind },
+    cwd: rt.cwd(),
+    stdin: kind === "daemon" ? "null" : "inherit",
+    stdout: kind === "daemon" ? "pipe" : "inherit",
+    stderr: kind === "daemon" ? "pipe" : "inherit",
+  };
+  if (user !== null) {
+    opts.uid = user.uid;
+    opts.gid = user.gid;
+  }
+  return opts;
+}
+
+const RELAYED: readonly HandledSignal[] = ["SIGTERM", "SIGINT", "SIGQUIT", "SIGHUP", "SIGUSR2"];
+
+/**
+ * Runs supervisord as `user` in the foreground: starts the copy sharing our
+ * stdio, forwards signals to it, and resolves to its exit status.
+ */
+export async function relayAsUser(rt: Runtime, user: CopyUser): Promise<number> {
+  const child = rt.spawn(copyOptions(rt, "relay", user));
+  const offs = RELAYED.map((sig) =>
+    rt.onSignal(sig, () => {
+      try {
+        rt.kill(child.pid, sig);
+      } catch { /* already gone */ }
+    })
+  );
+  const status = await child.exited;
+  for (const off of offs) off();
+  return status.code ?? 1;
 }
 
 /** `env` without the daemon marker. */
@@ -44,17 +102,8 @@ export function signalReady(rt: Runtime): void {
  * Starts the daemon child and waits for it to be ready or to fail; resolves
  * to the exit status of this (parent) process.
  */
-export async function daemonizeParent(rt: Runtime): Promise<number> {
-  const [command, ...prefix] = rt.selfCommand;
-  const child = rt.spawn({
-    path: command!,
-    argv: [command!, ...prefix, ...rt.args],
-    env: { ...rt.env(), [DAEMON_CHILD_ENV]: "1" },
-    cwd: rt.cwd(),
-    stdin: "null",
-    stdout: "pipe",
-    stderr: "pipe",
-  });
+export async function daemonizeParent(rt: Runtime, user: CopyUser | null): Promise<number> {
+  const child = rt.spawn(copyOptions(rt, "daemon", user));
   const errText = child.stderr ? collect(child.stderr) : Promise.resolve("");
   const ready = child.stdout ? waitForLine(child.stdout, READY_LINE) : Promise.resolve(false);
   const outcome = await Promise.race([

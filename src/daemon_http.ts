@@ -19,6 +19,9 @@ import type { ApiContext } from "./rpc/api_context.ts";
 import { RpcDispatcher } from "./rpc/dispatcher.ts";
 import { bindSupervisorMethods } from "./rpc/supervisor_methods.ts";
 import { SupervisorApi } from "./rpc/supervisor_api.ts";
+import { logHandlers } from "./rpc/log_api.ts";
+import { configHandlers } from "./rpc/config_api.ts";
+import { createLogTails } from "./http/log_tails.ts";
 import type { Listener, Runtime } from "./runtime/types.ts";
 
 /** What the daemon hands over. */
@@ -48,14 +51,17 @@ export function openDaemonHttp(input: DaemonHttpInput): Promise<Listener[]> {
   const dispatcher = new RpcDispatcher({ logger });
   const interfaces = config.rpcinterfaces.filter((r) => r.factory === MAIN_RPCINTERFACE_FACTORY);
   if (interfaces.length > 0) {
-    dispatcher.registerAll(bindSupervisorMethods(new SupervisorApi(ctx).handlers(), { partial: true }));
+    const handlers = { ...new SupervisorApi(ctx).handlers(), ...logHandlers(ctx), ...configHandlers(ctx) };
+    dispatcher.registerAll(bindSupervisorMethods(handlers));
   }
+  const logs = createLogTails(ctx);
   return openHttpServers(rt, logger, config.servers, {
     configfile: config.configfile,
     rpcInterfaces: config.rpcinterfaces.map((r) => r.name),
     handlerFor: (server) =>
       createHttpHandler({
         rpc: dispatcher,
+        logs,
         credentials: server.username === null ? null : { username: server.username, password: server.password ?? "" },
         stderr: (line) => rt.stderr.write(line),
       }),

@@ -33,6 +33,11 @@ export interface ApiContext {
    * (reloadConfig); throws a ConfigError with supervisord's message.
    */
   reread(): void;
+  /**
+   * Emits a REMOTE_COMMUNICATION event (sendRemoteCommEvent); absent until
+   * events exist, in which case the call does nothing but answer true.
+   */
+  readonly remoteCommEvent?: (type: string, data: string) => void;
 }
 
 /** Python `_update`: every method refuses to run once supervisord is stopping. */

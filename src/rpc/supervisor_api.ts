@@ -133,9 +133,9 @@ export class SupervisorApi {
 
   getProcessInfo(name: string) {
     guard(this.ctx);
-    const { group, process } = resolve(this.ctx, name);
-    if (process === null) throw new RpcError(Faults.BAD_NAME, name);
-    return processInfo(group, process, this.ctx.runtime.clock.now());
+    const { group, process: proc } = resolve(this.ctx, name);
+    if (proc === null) throw new RpcError(Faults.BAD_NAME, name);
+    return processInfo(group, proc, this.ctx.runtime.clock.now());
   }
 
   getAllProcessInfo() {
@@ -147,26 +147,26 @@ export class SupervisorApi {
   /** Python `startProcess`: true once RUNNING (or at once with `wait` false). */
   startProcess(name: string, wait = true): Promise<unknown> | true {
     guard(this.ctx);
-    const { group, process } = resolve(this.ctx, name);
-    if (process === null) return this.startProcessGroup(group.name, wait);
+    const { group, process: proc } = resolve(this.ctx, name);
+    if (proc === null) return this.startProcessGroup(group.name, wait);
     try {
-      this.ctx.supervisor.host.prepare(process);
+      this.ctx.supervisor.host.prepare(proc);
     } catch (e) {
       if (!(e instanceof SpawnError)) throw e;
       throw new RpcError(e.kind === "NotFound" ? Faults.NO_FILE : Faults.NOT_EXECUTABLE, e.message);
     }
-    if (RUNNING_STATES.has(process.state)) throw new RpcError(Faults.ALREADY_STARTED, name);
-    if (process.state === ProcessState.UNKNOWN) {
-      throw new RpcError(Faults.FAILED, `${name} is in an unknown process state`);
+    if (RUNNING_STATES.has(proc.state)) throw new RpcError(Faults.ALREADY_STARTED, name);
+    if (proc.state === ProcessState.UNKNOWN) {
+      throw new RpcError(Faults.FAILED, `${name} is in an unknown proc state`);
     }
-    process.spawn();
-    if (process.spawnerr) throw new RpcError(Faults.SPAWN_ERROR, name);
-    process.transition(this.ctx.runtime.clock.monotonic());
-    if (!wait || process.state === ProcessState.RUNNING) return true;
-    return untilSettled(this.ctx, process, () => {
-      if (process.spawnerr) throw new RpcError(Faults.SPAWN_ERROR, name);
-      if (process.state === ProcessState.RUNNING) return true;
-      if (process.state !== ProcessState.STARTING) throw new RpcError(Faults.ABNORMAL_TERMINATION, name);
+    proc.spawn();
+    if (proc.spawnerr) throw new RpcError(Faults.SPAWN_ERROR, name);
+    proc.transition(this.ctx.runtime.clock.monotonic());
+    if (!wait || proc.state === ProcessState.RUNNING) return true;
+    return untilSettled(this.ctx, proc, () => {
+      if (proc.spawnerr) throw new RpcError(Faults.SPAWN_ERROR, name);
+      if (proc.state === ProcessState.RUNNING) return true;
+      if (proc.state !== ProcessState.STARTING) throw new RpcError(Faults.ABNORMAL_TERMINATION, name);
       return false;
     });
   }
@@ -185,25 +185,25 @@ export class SupervisorApi {
   /** Python `stopProcess`: true once stopped (or at once with `wait` false). */
   stopProcess(name: string, wait = true): Promise<unknown> | true {
     guard(this.ctx);
-    const { group, process } = resolve(this.ctx, name);
-    if (process === null) return this.stopProcessGroup(group.name, wait);
-    if (!RUNNING_STATES.has(process.state)) throw new RpcError(Faults.NOT_RUNNING, name);
-    const msg = process.stop();
+    const { group, process: proc } = resolve(this.ctx, name);
+    if (proc === null) return this.stopProcessGroup(group.name, wait);
+    if (!RUNNING_STATES.has(proc.state)) throw new RpcError(Faults.NOT_RUNNING, name);
+    const msg = proc.stop();
     if (msg !== null) throw new RpcError(Faults.FAILED, msg);
-    if (!wait || STOPPED_STATES.has(process.state)) return true;
-    return this.#untilStopped(process);
+    if (!wait || STOPPED_STATES.has(proc.state)) return true;
+    return this.#untilStopped(proc);
   }
 
   /** Waits for a stopped state, logging `waiting for <name> to stop` every 2 s meanwhile. */
-  #untilStopped(process: Subprocess): Promise<true> {
+  #untilStopped(proc: Subprocess): Promise<true> {
     const clock = this.ctx.runtime.clock;
     let timer = 0;
     const report = () => {
-      process.stopReport();
+      proc.stopReport();
       timer = clock.setTimeout(report, 2000);
     };
     report();
-    const done = untilSettled(this.ctx, process, () => STOPPED_STATES.has(process.state));
+    const done = untilSettled(this.ctx, proc, () => STOPPED_STATES.has(proc.state));
     return done.finally(() => clock.clearTimeout(timer));
   }
 
@@ -220,11 +220,11 @@ export class SupervisorApi {
 
   signalProcess(name: string, signal: XmlRpcValue): true | Promise<ResultStruct[]> {
     guard(this.ctx);
-    const { group, process } = resolve(this.ctx, name);
-    if (process === null) return this.signalProcessGroup(group.name, signal);
+    const { group, process: proc } = resolve(this.ctx, name);
+    if (proc === null) return this.signalProcessGroup(group.name, signal);
     const sig = rpcSignal(signal);
-    if (!SIGNALLABLE_STATES.has(process.state)) throw new RpcError(Faults.NOT_RUNNING, name);
-    const msg = process.signal(sig);
+    if (!SIGNALLABLE_STATES.has(proc.state)) throw new RpcError(Faults.NOT_RUNNING, name);
+    const msg = proc.signal(sig);
     if (msg !== null) throw new RpcError(Faults.FAILED, msg);
     return true;
   }

@@ -97,6 +97,8 @@ export interface DaemonRun {
   first: boolean;
   /** Reads the config file again as it was read at startup (RPC reloadConfig); throws ConfigError. */
   reread(): SupervisorConfig;
+  /** State the daemon keeps from one run to the next (the same object every run). */
+  carry: Record<string, unknown>;
 }
 
 /** Runs the command line `args` (without argv0); resolves to the exit status. */
@@ -118,11 +120,12 @@ export async function runCli(args: readonly string[], host: CliHost, start: Star
 
 /** supervisord proper: command line, config, then `start`, again after each reload request. */
 export async function runSupervisord(args: readonly string[], host: CliHost, start: StartDaemon): Promise<number> {
+  const carry: Record<string, unknown> = {};
   for (let first = true;; first = false) {
     const outcome = await runSupervisordOnce(
       args,
       host,
-      (options, config, reread) => start(options, config, { first, reread }),
+      (options, config, reread) => start(options, config, { first, reread, carry }),
     );
     if (outcome !== "restart") return outcome;
   }

@@ -30,6 +30,7 @@ import { cleanupAutoChildLogs } from "./logging/childlog_cleanup.ts";
 import { createProcessOutput } from "./logging/child_output.ts";
 import { createMainLogger } from "./logging/main_logger.ts";
 import type { Logger } from "./logging/types.ts";
+import { EventBus } from "./events/events.ts";
 import { spawnOptionsFor } from "./process/spawn_options.ts";
 import { type EngineSignal, Supervisor } from "./process/supervisor.ts";
 import type { Runtime } from "./runtime/types.ts";
@@ -76,7 +77,9 @@ export async function startDaemon(
   for (const m of messages.info) logger.info(m);
   if (!options.nocleanup) await cleanupAutoChildLogs(rt, logger, options.childlogdir, options.identifier);
 
-  const sup = createEngine(rt, logger, options);
+  const bus = (run.carry.bus ??= new EventBus()) as EventBus;
+  bus.clear();
+  const sup = createEngine(rt, logger, options, bus);
   for (const group of config.groups) await sup.addProcessGroup(group);
   let listeners;
   try {
@@ -93,6 +96,7 @@ export async function startDaemon(
   logger.info(`supervisord started with pid ${rt.pid}`);
 
   const outcome = await sup.run();
+  sup.closePools();
   for (const off of unsubscribe) off();
   await Promise.all(listeners.map((l) => l.close()));
   for (const group of sup.groups.values()) await group.close();
@@ -113,7 +117,7 @@ function userToBecome(rt: Runtime, options: ServerOptions): CopyUser | null {
 }
 
 /** The engine, wired to the runtime, the main log and the spawn rules. */
-function createEngine(rt: Runtime, logger: Logger, options: ServerOptions): Supervisor {
+function createEngine(rt: Runtime, logger: Logger, options: ServerOptions, bus: EventBus): Supervisor {
   const env = stripDaemonMarker(pythonStartupEnv(rt.env()));
   let passwd: ReturnType<typeof parsePasswd> | null = null;
   const ctx = {
@@ -133,6 +137,8 @@ function createEngine(rt: Runtime, logger: Logger, options: ServerOptions): Supe
     logger,
     createOutput: (pc) => createProcessOutput(rt, logger, pc, outputCtx),
     prepare: (proc) => spawnOptionsFor(proc.config, proc.groupName, ctx),
+    bus,
+    identifier: options.identifier,
   });
 }
 

@@ -15,6 +15,7 @@ import { createHttpHandler } from "./http/server.ts";
 import { openHttpServers } from "./http/servers.ts";
 import type { MainLogger } from "./logging/types.ts";
 import type { Supervisor } from "./process/supervisor.ts";
+import { remoteCommunicationEvent } from "./events/events.ts";
 import type { ApiContext } from "./rpc/api_context.ts";
 import { RpcDispatcher } from "./rpc/dispatcher.ts";
 import { bindSupervisorMethods } from "./rpc/supervisor_methods.ts";
@@ -47,6 +48,7 @@ export function openDaemonHttp(input: DaemonHttpInput): Promise<Listener[]> {
     reread: () => {
       groupConfigs = input.reread().groups;
     },
+    remoteCommEvent: (type, data) => supervisor.notify(remoteCommunicationEvent(type, data)),
   };
   const dispatcher = new RpcDispatcher({ logger });
   const interfaces = config.rpcinterfaces.filter((r) => r.factory === MAIN_RPCINTERFACE_FACTORY);

@@ -4,11 +4,12 @@
  * order, group-wide transitions and the group half of ordered shutdown.
  *
  * Python counterpart: supervisor/process.py (`ProcessGroupBase`,
- * `ProcessGroup`).
+ * `ProcessGroup`, `EventListenerPool.transition`).
  * @module
  */
 
 import type { ProcessGroupConfig } from "../config/schema.ts";
+import type { EventListenerPool } from "../events/pool.ts";
 import { ProcessState, STOPPED_STATES } from "./states.ts";
 import type { Subprocess } from "./subprocess.ts";
 
@@ -16,6 +17,9 @@ import type { Subprocess } from "./subprocess.ts";
 export class ProcessGroup {
   /** Processes by name, in config order (Python's dict order). */
   readonly processes: ReadonlyMap<string, Subprocess>;
+
+  /** The event listener pool, for an `[eventlistener:x]` group. */
+  pool: EventListenerPool | null = null;
 
   constructor(readonly config: ProcessGroupConfig, processes: readonly Subprocess[]) {
     this.processes = new Map(processes.map((p) => [p.name, p]));
@@ -32,6 +36,7 @@ export class ProcessGroup {
   /** Runs every process's transition at monotonic time `now`. */
   transition(now: number): void {
     for (const proc of this.processes.values()) proc.transition(now);
+    this.pool?.dispatchIfReady();
   }
 
   /** The earliest time any process has something due, or null. */

@@ -23,6 +23,7 @@ import { signalName } from "../config/datatypes.ts";
 import type { ChildOutput, Logger } from "../logging/types.ts";
 import type { Child, ExitStatus, Runtime, SpawnOptions } from "../runtime/types.ts";
 import { NoSuchProcessError } from "../runtime/errors.ts";
+import type { ListenerProtocol } from "../events/listener_protocol.ts";
 import { decodeExitStatus } from "./exit_status.ts";
 import { SpawnError } from "./exec_args.ts";
 import { dispatcherFailureText, spawnFailureText } from "./spawn_failure.ts";
@@ -65,6 +66,9 @@ export class Subprocess {
   laststopreport = 0;
   /** The running child, if any. */
   child: Child | null = null;
+  /** The listener protocol when this process is an event listener (its pool sets it). */
+  listener: ListenerProtocol | null = null;
+  #stdinClosed = false;
 
   constructor(
     readonly config: ProcessConfig,
@@ -140,6 +144,8 @@ export class Subprocess {
     }
     this.child = child;
     this.pid = child.pid;
+    this.#stdinClosed = false;
+    this.listener?.reset();
     logger.info(`spawned: '${this.name}' with pid ${child.pid}`);
     this.spawnerr = null;
     this.delay = this.#now() + this.config.startsecs * 1000;
@@ -152,7 +158,14 @@ export class Subprocess {
     const drains: Promise<void>[] = [];
     for (const [channel, stream] of [["stdout", child.stdout], ["stderr", child.stderr]] as const) {
       if (stream === null) continue;
-      drains.push(this.output ? this.output.drain(channel, stream) : stream.pipeTo(new WritableStream()));
+      let logged = stream;
+      if (channel === "stdout" && this.listener !== null) {
+        // An event listener's stdout is its protocol channel; it is also logged.
+        const [forLog, forProtocol] = stream.tee();
+        logged = forLog;
+        drains.push(this.#feedListener(forProtocol, this.listener));
+      }
+      drains.push(this.output ? this.output.drain(channel, logged) : logged.pipeTo(new WritableStream()));
     }
     const drained = Promise.allSettled(drains);
     child.exited.then(async (status) => {
@@ -170,6 +183,27 @@ export class Subprocess {
       }
       this.host.wake();
     });
+  }
+
+  async #feedListener(stream: ReadableStream<Uint8Array>, protocol: ListenerProtocol): Promise<void> {
+    for await (const chunk of stream) {
+      protocol.feed(chunk);
+      this.host.wake();
+    }
+  }
+
+  /**
+   * Queues `data` on the child's stdin without waiting (event envelopes).
+   * Returns false where Python's write raises EPIPE: no pid, being stopped,
+   * no stdin, or stdin known to be closed.
+   */
+  writeStdin(data: Uint8Array): boolean {
+    const stdin = this.child?.stdin ?? null;
+    if (!this.pid || this.killing || stdin === null || this.#stdinClosed) return false;
+    stdin.write(data).catch(() => {
+      this.#stdinClosed = true;
+    });
+    return true;
   }
 
   /** Administrative stop (RPC stop, group stop, shutdown). */
@@ -299,6 +333,8 @@ export class Subprocess {
     }
     this.pid = 0;
     this.child = null;
+    // A listener that dies before answering gets its event rejected (rebuffered).
+    this.listener?.exited();
   }
 
   /** True when an EXITED process should be started again (PROC.autorestart). */

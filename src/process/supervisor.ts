@@ -15,10 +15,22 @@
  */
 
 import type { ProcessConfig, ProcessGroupConfig } from "../config/schema.ts";
+import {
+  EventBus,
+  isEventTypeName,
+  processGroupEvent,
+  processLogEvent,
+  processStateEvent,
+  type SupervisorEvent,
+  supervisorStateChangeEvent,
+  TickClock,
+} from "../events/events.ts";
+import { ListenerProtocol } from "../events/listener_protocol.ts";
+import { EventListenerPool } from "../events/pool.ts";
 import type { ChildOutput, Logger } from "../logging/types.ts";
 import type { Runtime, SpawnOptions } from "../runtime/types.ts";
 import { byPriority, ProcessGroup } from "./group.ts";
-import { type ProcessState, processStateName, SupervisorState } from "./states.ts";
+import { ProcessState, processStateName, SupervisorState } from "./states.ts";
 import { type ProcessHost, Subprocess } from "./subprocess.ts";
 
 /** What the engine needs from the daemon around it. */
@@ -29,6 +41,10 @@ export interface EngineHost {
   createOutput(config: ProcessConfig): Promise<ChildOutput | null>;
   /** Builds what to spawn for a process; throws SpawnError. */
   prepare(proc: Subprocess): SpawnOptions;
+  /** The daemon's event bus, kept across reloads; a fresh one when absent. */
+  readonly bus?: EventBus;
+  /** `[supervisord] identifier`, sent in event envelopes. */
+  readonly identifier?: string;
 }
 
 /** A process state change, as events and RPC waiters see it. */
@@ -59,14 +75,26 @@ export class Supervisor {
   #timerDue = 0;
   #running = false;
   #finished: ((outcome: RunOutcome) => void) | null = null;
+  /** Where events go (SURFACE §10); pools subscribe to it. */
+  readonly bus: EventBus;
+  readonly #ticks = new TickClock();
 
   constructor(readonly host: EngineHost) {
+    this.bus = host.bus ?? new EventBus();
     this.#processHost = {
       runtime: host.runtime,
       logger: host.logger,
       mood: () => this.#mood,
       prepare: (proc) => host.prepare(proc),
       stateChanged: (proc, from, to, expected) => {
+        this.notify(processStateEvent(to, {
+          processname: proc.name,
+          groupname: proc.groupName,
+          from_state: from,
+          tries: proc.backoff,
+          pid: proc.pid,
+          expected,
+        }));
         for (const l of [...this.#stateListeners]) l({ proc, from, to, expected });
         this.wake();
       },
@@ -85,26 +113,78 @@ export class Supervisor {
     return () => void this.#stateListeners.delete(listener);
   }
 
+  /** Emits an event to every subscribed pool, then lets a pass dispatch it. */
+  notify(event: SupervisorEvent): void {
+    this.bus.notify(event);
+    this.wake();
+  }
+
   /** Adds a group unless one of that name exists (Python `add_process_group`). */
   async addProcessGroup(config: ProcessGroupConfig): Promise<boolean> {
     if (this.groups.has(config.name)) return false;
     const procs: Subprocess[] = [];
     for (const pc of config.processes) {
-      procs.push(new Subprocess(pc, config.name, this.#processHost, await this.host.createOutput(pc)));
+      const proc = new Subprocess(pc, config.name, this.#processHost, await this.host.createOutput(pc));
+      this.#emitLogEvents(proc);
+      procs.push(proc);
     }
     if (this.groups.has(config.name)) return false;
-    this.groups.set(config.name, new ProcessGroup(config, procs));
-    this.wake();
+    const group = new ProcessGroup(config, procs);
+    if (config.kind === "eventlistener") group.pool = this.#makePool(group, config);
+    this.groups.set(config.name, group);
+    this.notify(processGroupEvent("ADDED", config.name));
     return true;
+  }
+
+  /** PROCESS_LOG_* events for the channels with `<channel>_events_enabled`. */
+  #emitLogEvents(proc: Subprocess): void {
+    const { stdout_events_enabled: stdout, stderr_events_enabled: stderr } = proc.config;
+    if (proc.output === null || (!stdout && !stderr)) return;
+    proc.output.onOutput = (channel, data) => {
+      if (channel === "stdout" ? !stdout : !stderr) return;
+      const source = { processname: proc.name, groupname: proc.groupName, pid: proc.pid };
+      this.notify(processLogEvent(channel, source, data));
+    };
+  }
+
+  /** The pool of an `[eventlistener:x]` group, its processes speaking the listener protocol. */
+  #makePool(group: ProcessGroup, config: ProcessGroupConfig & { kind: "eventlistener" }): EventListenerPool {
+    const listeners = [...group.processes.values()].map((proc) => {
+      const protocol = new ListenerProtocol({
+        name: proc.name,
+        logger: this.host.logger,
+        onReject: (event) => pool.rejected(event),
+      });
+      proc.listener = protocol;
+      return {
+        name: proc.name,
+        protocol,
+        isRunning: () => proc.state === ProcessState.RUNNING,
+        write: (data: Uint8Array) => proc.writeStdin(data),
+      };
+    });
+    const pool: EventListenerPool = new EventListenerPool(
+      { name: config.name, buffer_size: config.buffer_size, events: config.events.filter(isEventTypeName) },
+      { bus: this.bus, logger: this.host.logger, identifier: this.host.identifier ?? "supervisor" },
+      () => listeners,
+    );
+    return pool;
   }
 
   /** Removes a group whose processes are all stopped (Python `remove_process_group`). */
   async removeProcessGroup(name: string): Promise<boolean> {
     const group = this.groups.get(name);
     if (group === undefined || group.unstopped().length > 0) return false;
+    group.pool?.close();
     this.groups.delete(name);
     await group.close();
+    this.notify(processGroupEvent("REMOVED", name));
     return true;
+  }
+
+  /** Ends event delivery of this run's pools (before a reload builds new ones). */
+  closePools(): void {
+    for (const group of this.groups.values()) group.pool?.close();
   }
 
   /** Groups sorted by priority, ties in insertion order. */
@@ -116,7 +196,7 @@ export class Supervisor {
   run(): Promise<RunOutcome> {
     this.#running = true;
     const done = new Promise<RunOutcome>((resolve) => (this.#finished = resolve));
-    this.wake();
+    this.notify(supervisorStateChangeEvent("RUNNING"));
     return done;
   }
 
@@ -180,11 +260,13 @@ export class Supervisor {
       if (!this.#stopping) {
         this.#stopping = true;
         this.#stopGroups = [...groups];
+        this.bus.notify(supervisorStateChangeEvent("STOPPING"));
       }
       this.#stopGroups?.at(-1)?.stopAll();
       if (this.#shutdownReport(now).length === 0) return this.#finish();
     }
     for (const group of groups) group.transition(now);
+    for (const event of this.#ticks.check(this.host.runtime.clock.now() / 1000)) this.bus.notify(event);
     if (this.#mood < SupervisorState.RUNNING && this.#stopGroups !== null) {
       const last = this.#stopGroups.at(-1);
       if (last !== undefined && last.unstopped().length === 0) {
@@ -217,6 +299,8 @@ export class Supervisor {
       const report = this.#lastShutdownReport + 3001;
       if (due === null || report < due) due = report;
     }
+    const tick = this.#nextTick(now);
+    if (tick !== null && (due === null || tick < due)) due = tick;
     const clock = this.host.runtime.clock;
     if (this.#timer !== null) {
       if (due !== null && this.#timerDue === due) return;
@@ -229,6 +313,17 @@ export class Supervisor {
       this.#timer = null;
       this.#pass();
     }, Math.max(0, due - now));
+  }
+
+  /** When the next TICK_5 boundary passes, if any pool listens for ticks (no timer otherwise). */
+  #nextTick(now: number): number | null {
+    if (
+      !this.bus.hasSubscribers("TICK_5") && !this.bus.hasSubscribers("TICK_60") && !this.bus.hasSubscribers("TICK_3600")
+    ) {
+      return null;
+    }
+    const wall = this.host.runtime.clock.now();
+    return now + (5000 - (wall % 5000)) + 1;
   }
 
   #finish(): void {

@@ -144,3 +144,43 @@ Deno.test("Supervisor.removeProcessGroup() refuses a group with running processe
   equal(await sup.removeProcessGroup("a"), true);
   equal(sup.groups.size, 0);
 });
+
+Deno.test("[EVT.payload.state,EVT.payload.group,EVT.payload.supervisor] the engine emits group, supervisor and state events", async () => {
+  const runtime = new FakeRuntime();
+  const logger = new RecordingLogger("info");
+  const sup = new Supervisor({
+    runtime,
+    logger,
+    createOutput: () => Promise.resolve(null),
+    prepare: (proc) => ({ path: proc.config.command, argv: [proc.config.command], env: {} }),
+  });
+  const seen: string[] = [];
+  sup.bus.subscribe("EVENT", (e) => seen.push(`${e.type} ${e.payload}`));
+  await sup.addProcessGroup(group("a", 1, [{ startsecs: 0 }]));
+  sup.run();
+  await settle(20);
+  const pid = runtime.lastChild.pid;
+  runtime.lastChild.exit(3);
+  await settle(60);
+  deepEqual(seen.slice(0, 5), [
+    "PROCESS_GROUP_ADDED groupname:a\n",
+    "SUPERVISOR_STATE_CHANGE_RUNNING ",
+    "PROCESS_STATE_STARTING processname:a_0 groupname:a from_state:STOPPED tries:0",
+    `PROCESS_STATE_RUNNING processname:a_0 groupname:a from_state:STARTING pid:${pid}`,
+    `PROCESS_STATE_EXITED processname:a_0 groupname:a from_state:RUNNING expected:0 pid:${pid}`,
+  ]);
+});
+
+Deno.test("[EVT.tick] ticks need a subscriber: no timer is armed for them otherwise", async () => {
+  const { sup, runtime } = await setup([]);
+  equal(runtime.clock.pending, 0);
+  const ticks: string[] = [];
+  sup.bus.subscribe("TICK_5", (e) => ticks.push(e.payload));
+  sup.wake();
+  await settle();
+  equal(runtime.clock.pending, 1);
+  runtime.clock.advance(5001);
+  await settle();
+  equal(ticks.length, 1);
+  ok(ticks[0]!.startsWith("when:"));
+});

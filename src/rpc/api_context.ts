@@ -40,9 +40,25 @@ export interface ApiContext {
   readonly remoteCommEvent?: (type: string, data: string) => void;
 }
 
+/** Contexts whose daemon was asked over RPC to shut down or restart. */
+const stopRequested = new WeakSet<ApiContext>();
+
+/**
+ * RPC `shutdown`/`restart`: Python changes its mood at once and acts in its
+ * next loop pass, after the reply is sent. The engine is told `delayMs`
+ * later (so the reply goes out before the listeners close); from now on
+ * every method answers SHUTDOWN_STATE, as Python's do.
+ */
+export function requestStop(ctx: ApiContext, act: () => void, delayMs = 10): void {
+  stopRequested.add(ctx);
+  ctx.runtime.clock.setTimeout(act, delayMs);
+}
+
 /** Python `_update`: every method refuses to run once supervisord is stopping. */
 export function guard(ctx: ApiContext): void {
-  if (ctx.supervisor.mood < SupervisorState.RUNNING) throw new RpcError(Faults.SHUTDOWN_STATE);
+  if (ctx.supervisor.mood < SupervisorState.RUNNING || stopRequested.has(ctx)) {
+    throw new RpcError(Faults.SHUTDOWN_STATE);
+  }
 }
 
 /** A namespec resolved: the group, and the process or null for `group:*` / `group:`. */

@@ -11,7 +11,6 @@
  * @module
  */
 
-import { signalNumber } from "../config/datatypes.ts";
 import { makeNamespec } from "../config/namespec.ts";
 import { SUPERVISOR_VERSION } from "../cli/supervisord_args.ts";
 import type { ProcessGroup } from "../process/group.ts";
@@ -24,11 +23,13 @@ import {
 } from "../process/states.ts";
 import { SpawnError } from "../process/exec_args.ts";
 import type { Subprocess } from "../process/subprocess.ts";
-import { allProcesses, type ApiContext, guard, resolve } from "./api_context.ts";
+import { allProcesses, type ApiContext, guard, requestStop, resolve } from "./api_context.ts";
 import type { RpcHandler } from "./dispatcher.ts";
 import { Faults, RpcError } from "./faults.ts";
 import { processInfo } from "./process_info.ts";
+import { groupParam, namespecParam, signalParam, truthParam } from "./_py_params.ts";
 import { pyStr, type XmlRpcValue } from "./xmlrpc_value.ts";
+import type { Clock } from "../runtime/types.ts";
 
 /** The RPC API version clients check (SURFACE GEN.apiversion). */
 export const API_VERSION = "3.0";
@@ -74,34 +75,61 @@ function untilSettled(ctx: ApiContext, proc: Subprocess, done: () => boolean): P
   });
 }
 
+/** How often Python re-checks a pending group/all operation (`allfunc.delay`). */
+export const POLL_MS = 50;
+
+interface Pending {
+  settled: Promise<void>;
+  result?: ResultStruct;
+  error?: unknown;
+}
+
 /**
  * Python `make_allfunc`: applies `fn` to each process that `wanted`;
- * immediate outcomes come first, then waited ones in the order they finish.
+ * immediate outcomes come first, then waited ones as they finish. Like
+ * Python, which re-checks the pending calls in list order every
+ * {@linkcode POLL_MS}, calls that finish within one poll are reported in
+ * list (priority) order, so `stop all` lists processes that died together
+ * in priority order.
  */
 async function forAll(
+  clock: Clock,
   pairs: Array<[ProcessGroup, Subprocess]>,
   wanted: (p: Subprocess) => boolean,
   fn: (namespec: string) => Promise<unknown> | unknown,
 ): Promise<ResultStruct[]> {
   const results: ResultStruct[] = [];
-  const pending: Promise<void>[] = [];
+  let pending: Pending[] = [];
   for (const [group, proc] of pairs) {
     if (!wanted(proc)) continue;
-    const record = (e: unknown) => {
-      if (e instanceof RpcError) results.push(failed(proc, group, e));
-      else throw e;
-    };
     let outcome: unknown;
     try {
       outcome = fn(makeNamespec(group.name, proc.name));
     } catch (e) {
-      record(e);
+      if (!(e instanceof RpcError)) throw e;
+      results.push(failed(proc, group, e));
       continue;
     }
-    if (outcome instanceof Promise) pending.push(outcome.then(() => void results.push(ok(proc, group)), record));
-    else results.push(ok(proc, group));
+    if (!(outcome instanceof Promise)) {
+      results.push(ok(proc, group));
+      continue;
+    }
+    const p: Pending = { settled: Promise.resolve() };
+    p.settled = outcome.then(
+      () => void (p.result = ok(proc, group)),
+      (e) => void (e instanceof RpcError ? p.result = failed(proc, group, e) : p.error = e ?? new Error(String(e))),
+    );
+    pending.push(p);
   }
-  await Promise.all(pending);
+  while (pending.length > 0) {
+    await Promise.race(pending.map((p) => p.settled));
+    await new Promise<void>((wake) => clock.setTimeout(wake, POLL_MS));
+    for (const p of pending) {
+      if (p.error !== undefined) throw p.error;
+      if (p.result !== undefined) results.push(p.result);
+    }
+    pending = pending.filter((p) => p.result === undefined);
+  }
   return results;
 }
 
@@ -111,15 +139,6 @@ function groupPairs(group: ProcessGroup): Array<[ProcessGroup, Subprocess]> {
 }
 
 const isRunning = (p: Subprocess) => RUNNING_STATES.has(p.state);
-
-/** Python `signal_number` on an RPC parameter: BAD_SIGNAL when it names no signal. */
-function rpcSignal(value: XmlRpcValue): number {
-  try {
-    return signalNumber(typeof value === "boolean" ? (value ? "1" : "0") : pyStr(value));
-  } catch {
-    throw new RpcError(Faults.BAD_SIGNAL, pyStr(value));
-  }
-}
 
 /** Control and info methods; see the module documentation. */
 export class SupervisorApi {
@@ -157,7 +176,7 @@ export class SupervisorApi {
     }
     if (RUNNING_STATES.has(proc.state)) throw new RpcError(Faults.ALREADY_STARTED, name);
     if (proc.state === ProcessState.UNKNOWN) {
-      throw new RpcError(Faults.FAILED, `${name} is in an unknown proc state`);
+      throw new RpcError(Faults.FAILED, `${name} is in an unknown process state`);
     }
     proc.spawn();
     if (proc.spawnerr) throw new RpcError(Faults.SPAWN_ERROR, name);
@@ -171,15 +190,15 @@ export class SupervisorApi {
     });
   }
 
-  startProcessGroup(name: string, wait = true): Promise<ResultStruct[]> {
+  startProcessGroup(name: XmlRpcValue, wait = true): Promise<ResultStruct[]> {
     guard(this.ctx);
     const group = this.#group(name);
-    return forAll(groupPairs(group), (p) => !isRunning(p), (n) => this.startProcess(n, wait));
+    return forAll(this.#clock, groupPairs(group), (p) => !isRunning(p), (n) => this.startProcess(n, wait));
   }
 
   startAllProcesses(wait = true): Promise<ResultStruct[]> {
     guard(this.ctx);
-    return forAll(allProcesses(this.ctx), (p) => !isRunning(p), (n) => this.startProcess(n, wait));
+    return forAll(this.#clock, allProcesses(this.ctx), (p) => !isRunning(p), (n) => this.startProcess(n, wait));
   }
 
   /** Python `stopProcess`: true once stopped (or at once with `wait` false). */
@@ -207,45 +226,68 @@ export class SupervisorApi {
     return done.finally(() => clock.clearTimeout(timer));
   }
 
-  stopProcessGroup(name: string, wait = true): Promise<ResultStruct[]> {
+  stopProcessGroup(name: XmlRpcValue, wait = true): Promise<ResultStruct[]> {
     guard(this.ctx);
     const group = this.#group(name);
-    return forAll(groupPairs(group), isRunning, (n) => this.stopProcess(n, wait));
+    return forAll(this.#clock, groupPairs(group), isRunning, (n) => this.stopProcess(n, wait));
   }
 
   stopAllProcesses(wait = true): Promise<ResultStruct[]> {
     guard(this.ctx);
-    return forAll(allProcesses(this.ctx), isRunning, (n) => this.stopProcess(n, wait));
+    return forAll(this.#clock, allProcesses(this.ctx), isRunning, (n) => this.stopProcess(n, wait));
   }
 
   signalProcess(name: string, signal: XmlRpcValue): true | Promise<ResultStruct[]> {
     guard(this.ctx);
     const { group, process: proc } = resolve(this.ctx, name);
     if (proc === null) return this.signalProcessGroup(group.name, signal);
-    const sig = rpcSignal(signal);
+    const sig = signalParam(signal);
     if (!SIGNALLABLE_STATES.has(proc.state)) throw new RpcError(Faults.NOT_RUNNING, name);
     const msg = proc.signal(sig);
     if (msg !== null) throw new RpcError(Faults.FAILED, msg);
     return true;
   }
 
-  signalProcessGroup(name: string, signal: XmlRpcValue): Promise<ResultStruct[]> {
+  /**
+   * Python indexes the groups before its shutdown check (so an unhashable
+   * name is INCORRECT_PARAMETERS even then), and checks again after sending.
+   */
+  async signalProcessGroup(name: XmlRpcValue, signal: XmlRpcValue): Promise<ResultStruct[]> {
+    groupParam(name);
     guard(this.ctx);
     const group = this.#group(name);
-    return forAll(groupPairs(group), (p) => SIGNALLABLE_STATES.has(p.state), (n) => this.signalProcess(n, signal));
-  }
-
-  async signalAllProcesses(signal: XmlRpcValue): Promise<ResultStruct[]> {
-    const signallable = (p: Subprocess) => SIGNALLABLE_STATES.has(p.state);
-    const results = await forAll(allProcesses(this.ctx), signallable, (n) => this.signalProcess(n, signal));
+    const results = await forAll(
+      this.#clock,
+      groupPairs(group),
+      (p) => SIGNALLABLE_STATES.has(p.state),
+      (n) => this.signalProcess(n, signal),
+    );
     guard(this.ctx);
     return results;
   }
 
-  #group(name: string): ProcessGroup {
-    const group = this.ctx.supervisor.groups.get(name);
-    if (group === undefined) throw new RpcError(Faults.BAD_NAME, name);
+  async signalAllProcesses(signal: XmlRpcValue): Promise<ResultStruct[]> {
+    const signallable = (p: Subprocess) => SIGNALLABLE_STATES.has(p.state);
+    const results = await forAll(
+      this.#clock,
+      allProcesses(this.ctx),
+      signallable,
+      (n) => this.signalProcess(n, signal),
+    );
+    guard(this.ctx);
+    return results;
+  }
+
+  /** Python `process_groups.get(name)`: BAD_NAME unless a group has that (string) name. */
+  #group(name: XmlRpcValue): ProcessGroup {
+    const key = groupParam(name);
+    const group = key === null ? undefined : this.ctx.supervisor.groups.get(key);
+    if (group === undefined) throw new RpcError(Faults.BAD_NAME, pyStr(name));
     return group;
+  }
+
+  get #clock(): Clock {
+    return this.ctx.runtime.clock;
   }
 
   /** The handlers, keyed by full method name, for `bindSupervisorMethods`. */
@@ -255,14 +297,13 @@ export class SupervisorApi {
       guard(ctx);
       return fn();
     };
-    // Python acts on shutdown/restart in its next loop pass, after the reply is sent.
     const later = (fn: () => void) => () => {
       guard(ctx);
-      ctx.runtime.clock.setTimeout(fn, 10);
+      requestStop(ctx, fn);
       return true;
     };
-    const str = (v: XmlRpcValue | undefined) => pyStr(v);
-    const flag = (v: XmlRpcValue | undefined) => v === undefined ? true : Boolean(v);
+    const str = namespecParam;
+    const flag = (v: XmlRpcValue | undefined) => truthParam(v, true);
     return {
       "supervisor.getAPIVersion": simple(() => API_VERSION),
       "supervisor.getSupervisorVersion": simple(() => SUPERVISOR_VERSION),
@@ -274,14 +315,14 @@ export class SupervisorApi {
       "supervisor.getProcessInfo": ([name]) => this.getProcessInfo(str(name)),
       "supervisor.getAllProcessInfo": () => this.getAllProcessInfo(),
       "supervisor.startProcess": ([name, wait]) => this.startProcess(str(name), flag(wait)),
-      "supervisor.startProcessGroup": ([name, wait]) => this.startProcessGroup(str(name), flag(wait)),
+      "supervisor.startProcessGroup": ([name, wait]) => this.startProcessGroup(name ?? null, flag(wait)),
       "supervisor.startAllProcesses": ([wait]) => this.startAllProcesses(flag(wait)),
       "supervisor.stopProcess": ([name, wait]) => this.stopProcess(str(name), flag(wait)),
-      "supervisor.stopProcessGroup": ([name, wait]) => this.stopProcessGroup(str(name), flag(wait)),
+      "supervisor.stopProcessGroup": ([name, wait]) => this.stopProcessGroup(name ?? null, flag(wait)),
       "supervisor.stopAllProcesses": ([wait]) => this.stopAllProcesses(flag(wait)),
-      "supervisor.signalProcess": ([name, sig]) => this.signalProcess(str(name), sig ?? ""),
-      "supervisor.signalProcessGroup": ([name, sig]) => this.signalProcessGroup(str(name), sig ?? ""),
-      "supervisor.signalAllProcesses": ([sig]) => this.signalAllProcesses(sig ?? ""),
+      "supervisor.signalProcess": ([name, sig]) => this.signalProcess(str(name), sig ?? null),
+      "supervisor.signalProcessGroup": ([name, sig]) => this.signalProcessGroup(name ?? null, sig ?? null),
+      "supervisor.signalAllProcesses": ([sig]) => this.signalAllProcesses(sig ?? null),
     };
   }
 }

@@ -21,10 +21,12 @@ import { pyRepr } from "../config/pyrepr.ts";
 import { AUTO_LOGFILE, type ProcessConfig } from "../config/schema.ts";
 import type { Runtime } from "../runtime/types.ts";
 import { createAutoChildLog } from "./_auto_childlog.ts";
+import { type ChunkReader, chunkReader } from "./_chunk_reader.ts";
+import { CaptureSplitter, commEventLogLine, type OutputPiece } from "../events/capture.ts";
 import { pyBytesRepr } from "./py_bytes_repr.ts";
 import { RotatingFile } from "./rotating_file.ts";
 import { stripAnsi } from "./strip_ansi.ts";
-import type { Channel, ChildOutput, Logger, OutputObserver } from "./types.ts";
+import type { Channel, ChildOutput, CommObserver, Logger, OutputObserver } from "./types.ts";
 
 /** Settings of the `[supervisord]` section the output needs, and hooks. */
 export interface ProcessOutputContext {
@@ -72,7 +74,12 @@ class ProcessOutput implements ChildOutput {
   readonly #plans: Readonly<Record<Channel, LogPlan | null>>;
   /** `'<name>' <channel> output:\n`, the head of each debug echo. */
   readonly #echoHead: Readonly<Record<Channel, string>>;
-  readonly #readers = new Set<ReadableStreamDefaultReader<Uint8Array>>();
+  readonly #readers = new Set<ChunkReader>();
+  /** `<channel>_capture_maxbytes` per channel (0: no capture mode). */
+  readonly #captureMax: Readonly<Record<Channel, number>>;
+  /** Capture-mode state per channel for the current run. */
+  #capture: Record<Channel, CaptureSplitter | null> = { stdout: null, stderr: null };
+  onComm: CommObserver | null = null;
   #stdout: RotatingFile | null = null;
   #stderr: RotatingFile | null = null;
   #open = false;
@@ -90,6 +97,7 @@ class ProcessOutput implements ChildOutput {
     this.#strip = ctx.strip_ansi;
     this.#plans = plans;
     this.onOutput = ctx.onOutput ?? null;
+    this.#captureMax = { stdout: proc.stdout_capture_maxbytes, stderr: proc.stderr_capture_maxbytes };
     const name = pyRepr(proc.name);
     this.#echoHead = { stdout: `${name} stdout output:\n`, stderr: `${name} stderr output:\n` };
   }
@@ -109,27 +117,31 @@ class ProcessOutput implements ChildOutput {
     }
     this.#stdout = stdout;
     this.#open = true;
+    for (const channel of ["stdout", "stderr"] as const) {
+      const maxbytes = this.#captureMax[channel];
+      this.#capture[channel] = maxbytes > 0 ? new CaptureSplitter({ maxbytes, stripAnsi: this.#strip }) : null;
+    }
   }
 
   async drain(channel: Channel, stream: ReadableStream<Uint8Array>): Promise<void> {
     if (!this.#open) this.#openOrReport();
-    const reader = stream.getReader();
+    const reader = chunkReader(stream);
     this.#readers.add(reader);
     try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        this.#record(channel, value);
+      // Each chunk is used up before the next read, which may reuse its memory.
+      for (let chunk = await reader.read(); chunk !== null; chunk = await reader.read()) {
+        const capture = this.#capture[channel];
+        if (capture === null) this.#record(channel, chunk);
+        else this.#pieces(channel, capture.feed(chunk.slice()));
       }
     } catch {
       // A failed read ends the pipe, like EOF (Python's readfd returns b'').
     } finally {
+      // Output held back in capture mode is flushed at EOF, not lost (SURFACE §11.1 EVT.comm.holdback).
+      const capture = this.#capture[channel];
+      if (capture !== null) this.#pieces(channel, capture.end());
       this.#readers.delete(reader);
-      try {
-        reader.releaseLock();
-      } catch {
-        // Already released by a cancel.
-      }
+      reader.releaseLock();
     }
   }
 
@@ -159,17 +171,36 @@ class ProcessOutput implements ChildOutput {
     return Promise.resolve();
   }
 
+  /**
+   * Capture mode (PROCESS_COMMUNICATION): log pieces go the usual way,
+   * captured pieces skip the file, and a completed block is handed to
+   * `onComm`. The splitter has already stripped ANSI sequences.
+   */
+  #pieces(channel: Channel, pieces: OutputPiece[]): void {
+    for (const piece of pieces) {
+      if (piece.kind === "comm") {
+        this.#observe(() => this.onComm?.(channel, piece.data));
+        this.#logger.debug(commEventLogLine(this.#name, channel));
+      } else {
+        this.#record(channel, piece.data, { strip: false, toFile: piece.kind === "log" });
+      }
+    }
+  }
+
   /** The per-chunk path: strip, write, echo, observe. Never throws. */
-  #record(channel: Channel, data: Uint8Array): void {
+  #record(channel: Channel, data: Uint8Array, how = { strip: this.#strip, toFile: true }): void {
     if (data.length === 0) return;
-    const bytes = this.#strip ? stripAnsi(data) : data;
+    const bytes = how.strip ? stripAnsi(data) : data;
     const file = channel === "stdout" ? this.#stdout : this.#stderr;
-    if (file !== null) file.write(bytes);
+    if (file !== null && how.toFile) file.write(bytes);
     if (this.#logger.enabled("debug")) this.#logger.debug(this.#echoHead[channel] + decodeForLog(bytes));
     const observer = this.onOutput;
-    if (observer === null) return;
+    if (observer !== null) this.#observe(() => observer(channel, bytes));
+  }
+
+  #observe(call: () => void): void {
     try {
-      observer(channel, bytes);
+      call();
     } catch (e) {
       this.#logger.error(`output observer of ${pyRepr(this.#name)} failed: ${errorText(e)}`);
     }

@@ -296,3 +296,42 @@ Deno.test("a throwing observer is reported and the drain keeps writing", async (
   ]]);
   ok(t.output.onOutput !== null);
 });
+
+Deno.test("drain() of a byte-stream pipe (Deno's) waits with a small buffer and still writes every byte", async () => {
+  const t = await setup();
+  const asked: number[] = [];
+  const queue = [enc.encode("line 1\n"), new Uint8Array(100_000).fill(0x61), enc.encode("quiet\n")];
+  let wake = () => {};
+  let ended = false;
+  const stream = new ReadableStream({
+    type: "bytes",
+    autoAllocateChunkSize: 65536,
+    async pull(controller) {
+      const request = controller.byobRequest!;
+      const view = request.view as Uint8Array;
+      asked.push(view.byteLength);
+      while (queue.length === 0 && !ended) await new Promise<void>((resolve) => (wake = resolve));
+      const next = queue.shift();
+      if (next === undefined) {
+        controller.close();
+        request.respond(0);
+        return;
+      }
+      const n = Math.min(next.length, view.byteLength);
+      view.set(next.subarray(0, n));
+      if (n < next.length) queue.unshift(next.subarray(n));
+      request.respond(n);
+    },
+  });
+  t.output.open();
+  const drain = t.output.drain("stdout", stream);
+  await until(() => queue.length === 0 && asked.length >= 7);
+  ok(asked.includes(65536) && asked.every((n) => n <= 65536), "the burst was read in buffers of up to 64 KiB");
+  equal(asked.at(-1), 4096, "the read left pending on the quiet pipe asks for 4 KiB, not 64 KiB");
+  ended = true;
+  wake();
+  await drain;
+  const all = "line 1\n" + "a".repeat(100_000) + "quiet\n";
+  equal(t.text("/logs/web.out"), all);
+  equal(t.seen.map(([, s]) => s).join(""), all, "the observer saw each chunk's bytes");
+});

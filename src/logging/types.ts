@@ -69,6 +69,13 @@ export type Channel = "stdout" | "stderr";
 export type OutputObserver = (channel: Channel, data: Uint8Array) => void;
 
 /**
+ * Receives the data of a completed capture-mode block (between
+ * `<!--XSUPERVISOR:BEGIN-->` and `<!--XSUPERVISOR:END-->`), the
+ * PROCESS_COMMUNICATION_* payload.
+ */
+export type CommObserver = (channel: Channel, data: Uint8Array) => void;
+
+/**
  * Where one process's output goes: its log files (with rotation), the debug
  * echo to the main log and an observer. One sink per process, reused across
  * restarts of that process; as in Python the files are open only while the
@@ -106,4 +113,6 @@ export interface ChildOutput {
   logfile(channel: Channel): string;
   /** Called for every chunk of output; see {@linkcode OutputObserver}. */
   onOutput: OutputObserver | null;
+  /** Called for every completed capture-mode block (`<channel>_capture_maxbytes` > 0). */
+  onComm: CommObserver | null;
 }

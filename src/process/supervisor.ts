@@ -18,6 +18,7 @@ import type { ProcessConfig, ProcessGroupConfig } from "../config/schema.ts";
 import {
   EventBus,
   isEventTypeName,
+  processCommunicationEvent,
   processGroupEvent,
   processLogEvent,
   processStateEvent,
@@ -136,10 +137,15 @@ export class Supervisor {
     return true;
   }
 
-  /** PROCESS_LOG_* events for the channels with `<channel>_events_enabled`. */
+  /** PROCESS_LOG_* events (`<channel>_events_enabled`) and PROCESS_COMMUNICATION_* events (capture mode). */
   #emitLogEvents(proc: Subprocess): void {
     const { stdout_events_enabled: stdout, stderr_events_enabled: stderr } = proc.config;
-    if (proc.output === null || (!stdout && !stderr)) return;
+    if (proc.output === null) return;
+    proc.output.onComm = (channel, data) => {
+      const source = { processname: proc.name, groupname: proc.groupName, pid: proc.pid };
+      this.notify(processCommunicationEvent(channel, source, data));
+    };
+    if (!stdout && !stderr) return;
     proc.output.onOutput = (channel, data) => {
       if (channel === "stdout" ? !stdout : !stderr) return;
       const source = { processname: proc.name, groupname: proc.groupName, pid: proc.pid };

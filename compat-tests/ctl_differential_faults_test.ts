@@ -192,10 +192,6 @@ const SCENARIOS: Scenario[] = [
     name: "signal 0 (a liveness probe) succeeds and leaves the process running",
     fixture: FIXTURE,
     side: READY,
-    knownIssue: {
-      deno: "the Deno runtime adapter cannot send signal 0 (Deno.kill rejects it in src/runtime/deno_spawn.ts), " +
-        "so the process is marked UNKNOWN",
-    },
     steps: [
       { rpc: [["supervisor.signalProcess", ["run", "0"]], ["supervisor.getProcessInfo", ["run"]]] },
       "signal 0 run",

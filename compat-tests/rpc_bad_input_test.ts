@@ -71,8 +71,8 @@ async function health(d: CtlDaemon): Promise<string> {
 
 let before: string | null = null;
 
-const BUN_BODY = "the node:http adapter (src/runtime/_node_http.ts) reads the whole body before the handler " +
-  "sees the request: no 413 until 100 MB have arrived, and ~300 MB resident meanwhile";
+const BUN_BODY = "under Bun's node:http a client that sends a 100 MB body in full receives no 413 " +
+  "(the body is streamed to the handler, which stops reading at the cap, but the reply is lost)";
 
 /**
  * Runs `fn`, then checks our daemon still answers with the same children.

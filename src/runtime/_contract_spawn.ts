@@ -152,6 +152,17 @@ export const spawnCases: ContractCase[] = [
     });
   }],
 
+  ["kill() with signal 0 probes: quiet for a live child, NoSuchProcessError once it is reaped", async (rt) => {
+    let pid = 0;
+    await withChild(rt, { path: "/bin/sleep", argv: ["sleep", "60"], env: BASE_ENV }, (child) => {
+      pid = child.pid;
+      rt.kill(child.pid, 0);
+      return Promise.resolve();
+    });
+    await pollUntil(rt, () => isGone(rt, pid), 10_000, `child ${pid} gone`);
+    assert.throws(() => rt.kill(pid, 0), (e) => e instanceof NoSuchProcessError);
+  }],
+
   ["kill() with a negative pid reaches the whole group, grandchildren included", async (rt) => {
     const opts = { path: "/bin/sh", argv: ["sh", "-c", "sleep 60 & echo $!; wait"], env: BASE_ENV };
     await withChild(rt, opts, async (child) => {

@@ -89,20 +89,31 @@ export function headersFromRaw(raw: readonly string[]): Headers {
 
 /** A ReadableStream over an IncomingMessage, with backpressure. */
 export function incomingBody(msg: NodeIncoming): ReadableStream<Uint8Array> {
+  // Once the reader cancels, events node:http has already queued must not
+  // reach the controller (enqueue after cancel throws, uncaught).
+  let cancelled = false;
   return new ReadableStream<Uint8Array>({
     start(controller) {
       msg.on("data", (chunk) => {
+        if (cancelled) return;
         controller.enqueue(chunk);
         if ((controller.desiredSize ?? 0) <= 0) msg.pause();
       });
-      msg.on("end", () => controller.close());
-      msg.on("error", (e) => controller.error(mapError(e)));
+      msg.on("end", () => {
+        if (!cancelled) controller.close();
+      });
+      msg.on("error", (e) => {
+        if (!cancelled) controller.error(mapError(e));
+      });
     },
     pull() {
       msg.resume();
     },
     cancel() {
-      msg.destroy();
+      // Discard the rest without buffering it; destroying the socket here would
+      // also lose the response the handler is about to send (e.g. a 413).
+      cancelled = true;
+      msg.resume();
     },
   }, { highWaterMark: 4 });
 }
@@ -139,24 +150,6 @@ export async function nodeRequest(request: NodeRequestFn, at: Endpoint, req: Req
   });
 }
 
-/** Reads a whole IncomingMessage body. */
-function collect(msg: NodeIncoming): Promise<Uint8Array<ArrayBuffer>> {
-  return new Promise((resolve, reject) => {
-    const chunks: Uint8Array[] = [];
-    msg.on("data", (c) => chunks.push(c));
-    msg.on("error", reject);
-    msg.on("end", () => {
-      const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-      let off = 0;
-      for (const c of chunks) {
-        out.set(c, off);
-        off += c.length;
-      }
-      resolve(out);
-    });
-  });
-}
-
 /**
  * Adapts a fetch-style handler to node:http's `(req, res)` callback.
  *
@@ -187,8 +180,10 @@ async function serveOne(
   try {
     const headers = headersFromRaw(req.rawHeaders);
     const method = req.method ?? "GET";
-    const body = method === "GET" || method === "HEAD" ? null : await collect(req);
-    response = await handler(new Request(requestUrl(req.url ?? "/", headers, defaultHost), { method, headers, body }));
+    // The body streams: the handler decides how much of it to read (body caps).
+    const body = method === "GET" || method === "HEAD" ? null : incomingBody(req);
+    const init: RequestInit & { duplex?: "half" } = { method, headers, body, duplex: "half" };
+    response = await handler(new Request(requestUrl(req.url ?? "/", headers, defaultHost), init));
   } catch {
     response = new Response("Internal Server Error", { status: 500 });
   }

@@ -16,6 +16,7 @@
 import type { ByteWriter, Child, ExitStatus, HandledSignal, Signal, SpawnOptions, StdioMode } from "./types.ts";
 import { signalName } from "./types.ts";
 import { buildShimCommand } from "./exec_shim.ts";
+import { NoSuchProcessError } from "./errors.ts";
 import { mapError } from "./_map_error.ts";
 
 function stdio(mode: StdioMode | undefined): "piped" | "null" | "inherit" {
@@ -55,20 +56,25 @@ export function denoSpawn(opts: SpawnOptions): Child {
   };
 }
 
-/** A ByteWriter over a WritableStream, with errors mapped (EPIPE). */
+/**
+ * A ByteWriter over a WritableStream, with errors mapped (EPIPE). The stream
+ * is locked at the first write or close: most children never get stdin
+ * input, and a writer per idle child is memory for nothing.
+ */
 function streamWriter(stream: WritableStream<Uint8Array>): ByteWriter {
-  const writer = stream.getWriter();
+  let writer: WritableStreamDefaultWriter<Uint8Array> | null = null;
+  const locked = () => (writer ??= stream.getWriter());
   return {
     async write(data) {
       try {
-        await writer.write(data);
+        await locked().write(data);
       } catch (e) {
         throw mapError(e, "write to child stdin");
       }
     },
     async close() {
       try {
-        await writer.close();
+        await locked().close();
       } catch {
         // Closing a pipe whose reader has gone is not an error for the caller.
       }
@@ -78,12 +84,23 @@ function streamWriter(stream: WritableStream<Uint8Array>): ByteWriter {
 
 /** Sends `signal` to `pid` (negative: a process group). */
 export function denoKill(pid: number, signal: Signal): void {
+  // Deno.kill has no signal 0 (the existence probe): look the process up instead.
+  if (signal === 0) return probeProcess(pid);
   const name = typeof signal === "number" ? signalName(signal) : signal;
   if (name === undefined) throw new TypeError(`Unsupported signal number: ${signal}`);
   try {
     Deno.kill(pid, name as Deno.Signal);
   } catch (e) {
     throw mapError(e, `kill ${pid} ${name}`);
+  }
+}
+
+/** kill(pid, 0): succeeds while the process (or, for a negative pid, its group leader) exists. */
+function probeProcess(pid: number): void {
+  try {
+    Deno.statSync(`/proc/${Math.abs(pid)}`);
+  } catch {
+    throw new NoSuchProcessError(`kill ${pid} 0: No such process`);
   }
 }
 

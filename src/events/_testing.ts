@@ -6,31 +6,14 @@
  * @module
  */
 
-import type { LogLevelName } from "../config/datatypes.ts";
-import { LEVEL_LABELS, LEVEL_NUMBERS, type Logger } from "../logging/types.ts";
+import type { Logger } from "../logging/types.ts";
+import { RecordingLogger } from "../test_support.ts";
 import type { SupervisorEvent } from "./events.ts";
 import { ListenerProtocol } from "./listener_protocol.ts";
 import type { PoolListener } from "./pool.ts";
 
 /** A main log keeping `LEVL message` lines at or above `level`. */
-export class LogRecorder implements Logger {
-  readonly lines: string[] = [];
-  constructor(public level: LogLevelName = "blather") {}
-  enabled(level: LogLevelName): boolean {
-    return LEVEL_NUMBERS[level] >= LEVEL_NUMBERS[this.level];
-  }
-  log(level: LogLevelName, message: string): void {
-    if (this.enabled(level)) this.lines.push(`${LEVEL_LABELS[level]} ${message}`);
-  }
-  critical = (m: string) => this.log("critical", m);
-  error = (m: string) => this.log("error", m);
-  warn = (m: string) => this.log("warn", m);
-  info = (m: string) => this.log("info", m);
-  debug = (m: string) => this.log("debug", m);
-  trace = (m: string) => this.log("trace", m);
-  blather = (m: string) => this.log("blather", m);
-  reopen = () => Promise.resolve();
-  close = () => Promise.resolve();
+export class LogRecorder extends RecordingLogger {
   /** Returns the lines so far and forgets them. */
   take(): string[] {
     return this.lines.splice(0);

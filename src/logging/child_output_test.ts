@@ -2,6 +2,7 @@ import { deepEqual, equal, match, ok, rejects, throws } from "node:assert/strict
 import type { LogLevelName } from "../config/datatypes.ts";
 import type { ProcessConfig } from "../config/schema.ts";
 import { FakeRuntime } from "../runtime/fake.ts";
+import { programConfig } from "../test_support.ts";
 import { RuntimeError } from "../runtime/types.ts";
 import { createProcessOutput, type ProcessOutputContext } from "./child_output.ts";
 import { type Channel, LEVEL_NUMBERS, type Logger } from "./types.ts";
@@ -9,39 +10,15 @@ import { type Channel, LEVEL_NUMBERS, type Logger } from "./types.ts";
 const enc = new TextEncoder();
 
 function proc(overrides: Partial<ProcessConfig> = {}): ProcessConfig {
-  return {
+  return programConfig({
     name: "web",
     command: "/bin/web",
-    directory: null,
-    umask: null,
-    priority: 999,
-    autostart: true,
-    autorestart: "unexpected",
-    startsecs: 1,
-    startretries: 3,
-    uid: null,
     stdout_logfile: "/logs/web.out",
-    stdout_capture_maxbytes: 0,
-    stdout_events_enabled: false,
-    stdout_logfile_backups: 10,
     stdout_logfile_maxbytes: 0,
-    stdout_syslog: false,
     stderr_logfile: "/logs/web.err",
-    stderr_capture_maxbytes: 0,
-    stderr_events_enabled: false,
-    stderr_logfile_backups: 10,
     stderr_logfile_maxbytes: 0,
-    stderr_syslog: false,
-    stopsignal: 15,
-    stopwaitsecs: 10,
-    stopasgroup: false,
-    killasgroup: false,
-    exitcodes: [0],
-    redirect_stderr: false,
-    environment: {},
-    serverurl: null,
     ...overrides,
-  };
+  });
 }
 
 /** Lets queued microtasks run until `cond` holds (no timers, no sleeping). */

@@ -122,7 +122,9 @@ export function runClient(argv: string[], opts: ClientOptions = {}): Promise<Ctl
 
 /** Kills `pid`, its process group and every descendant, with SIGKILL. */
 export function killTree(pid: number): void {
-  for (const p of [...descendants(pid), -pid]) {
+  // The daemon's group goes first: a daemon still alive would respawn an autorestart child killed before it.
+  const children = descendants(pid);
+  for (const p of [-pid, ...children]) {
     try {
       process.kill(p, "SIGKILL");
     } catch { /* gone */ }

@@ -23,6 +23,7 @@ import { SupervisorApi } from "./rpc/supervisor_api.ts";
 import { logHandlers } from "./rpc/log_api.ts";
 import { configHandlers } from "./rpc/config_api.ts";
 import { createLogTails } from "./http/log_tails.ts";
+import { createUiHandler } from "./http/ui.ts";
 import type { Listener, Runtime } from "./runtime/types.ts";
 
 /** What the daemon hands over. */
@@ -57,6 +58,7 @@ export function openDaemonHttp(input: DaemonHttpInput): Promise<Listener[]> {
     dispatcher.registerAll(bindSupervisorMethods(handlers));
   }
   const logs = createLogTails(ctx);
+  const ui = createUiHandler(ctx);
   return openHttpServers(rt, logger, config.servers, {
     configfile: config.configfile,
     rpcInterfaces: config.rpcinterfaces.map((r) => r.name),
@@ -64,6 +66,7 @@ export function openDaemonHttp(input: DaemonHttpInput): Promise<Listener[]> {
       createHttpHandler({
         rpc: dispatcher,
         logs,
+        fallback: ui,
         credentials: server.username === null ? null : { username: server.username, password: server.password ?? "" },
         stderr: (line) => rt.stderr.write(line),
       }),

@@ -1,11 +1,13 @@
 /**
  * The program's front door: picks what to run from the invoked name and the
- * first argument (supervisord, `echo_supervisord_conf`, `demo`), runs the
- * supervisord command line, loads the config and reports any error exactly
- * as supervisord does.
+ * first argument (supervisord, `echo_supervisord_conf`, `demo`, and the
+ * client: `ctl` or a link named `supervisorctl`), runs the supervisord
+ * command line, loads the config and reports any error exactly as
+ * supervisord does.
  *
  * Python counterpart: supervisor/supervisord.py (`main`),
- * supervisor/options.py (`ServerOptions.realize`), supervisor/confecho.py.
+ * supervisor/options.py (`ServerOptions.realize`), supervisor/confecho.py,
+ * supervisor/supervisorctl.py (`main`).
  * @module
  */
 
@@ -20,6 +22,7 @@ import { runSupervisordCli } from "./cli/supervisord_cli.ts";
 import { pythonStartupEnv } from "./cli/python_env.ts";
 import { SAMPLE_SUPERVISORD_CONF } from "./cli/sample_conf.ts";
 import { DEMO_CONF } from "./demo_conf.ts";
+import { type CtlInvocation, runCtl } from "./ctl/main.ts";
 import { AccessMode, type Runtime } from "./runtime/types.ts";
 
 /** What the front door needs from the host, all synchronous. */
@@ -40,6 +43,8 @@ export interface CliHost {
   makeTempDir(prefix: string): Promise<string>;
   stdout(text: string): void;
   stderr(text: string): void;
+  /** Runs supervisorctl (src/ctl/) with `args`; absent where no runtime backs the host. */
+  ctl?(args: readonly string[], how: CtlInvocation): Promise<number>;
 }
 
 /** The {@link CliHost} view of a runtime. */
@@ -77,6 +82,7 @@ export function cliHostOf(rt: Runtime): CliHost {
     },
     stdout: (text) => rt.stdout.write(text),
     stderr: (text) => rt.stderr.write(text),
+    ctl: (args, how) => runCtl(rt, args, how),
   };
 }
 
@@ -104,6 +110,8 @@ export interface DaemonRun {
 /** Runs the command line `args` (without argv0); resolves to the exit status. */
 export async function runCli(args: readonly string[], host: CliHost, start: StartDaemon): Promise<number> {
   const name = basename(host.argv0);
+  if (name === "supervisorctl") return runClient(args, host, { progname: host.argv0, argv0: host.argv0 });
+  if (args[0] === "ctl") return runClient(args.slice(1), host, { progname: `${host.argv0} ctl`, argv0: host.argv0 });
   if (name === "echo_supervisord_conf" || args[0] === "echo_supervisord_conf") {
     host.stdout(SAMPLE_SUPERVISORD_CONF);
     return 0;
@@ -116,6 +124,15 @@ export async function runCli(args: readonly string[], host: CliHost, start: Star
     return runSupervisord(["-c", conf, ...args.slice(1)], host, start);
   }
   return runSupervisord(args, host, start);
+}
+
+/** supervisorctl, when the host can run it. */
+function runClient(args: readonly string[], host: CliHost, how: CtlInvocation): Promise<number> {
+  if (host.ctl === undefined) {
+    host.stderr("Error: supervisorctl is not available here\n");
+    return Promise.resolve(2);
+  }
+  return host.ctl(args, how);
 }
 
 /** supervisord proper: command line, config, then `start`, again after each reload request. */

@@ -43,6 +43,9 @@ declare namespace Bun {
 
   function spawn(options: SpawnOptions): Subprocess;
 
+  /** Standard input as a Bun file (only `stream()` is used). */
+  const stdin: { stream(): ReadableStream<Uint8Array> };
+
   /** Absolute path of the entry module (`/$bunfs/…` inside a compiled binary). */
   const main: string;
 }

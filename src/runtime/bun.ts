@@ -14,7 +14,7 @@ import fs from "node:fs";
 import { hostname } from "node:os";
 import nodeProcess from "node:process";
 import { isatty } from "node:tty";
-import type { OutputStream, Runtime } from "./types.ts";
+import type { InputStream, OutputStream, Runtime } from "./types.ts";
 import { systemClock } from "./_system_clock.ts";
 import { mapError } from "./_map_error.ts";
 import { argv0FromCmdline, toBytes, writeAllSync } from "./_io.ts";
@@ -26,6 +26,19 @@ function output(fd: number): OutputStream {
   return {
     write: (data) => writeAllSync((chunk) => fs.writeSync(fd, chunk), toBytes(data)),
     isTerminal: () => isatty(fd),
+  };
+}
+
+/** Standard input through `Bun.stdin.stream()`, its reader taken on the first read. */
+function input(): InputStream {
+  let reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
+  return {
+    async read() {
+      reader ??= Bun.stdin.stream().getReader();
+      const r = await reader.read();
+      return r.done ? null : r.value;
+    },
+    isTerminal: () => isatty(0),
   };
 }
 
@@ -88,6 +101,7 @@ export function createBunRuntime(): Runtime {
     gid: () => nodeProcess.getgid?.() ?? 0,
     euid: () => nodeProcess.geteuid?.() ?? 0,
     umask: (mask) => (mask === undefined ? nodeProcess.umask() : nodeProcess.umask(mask)),
+    stdin: input(),
     stdout: output(1),
     stderr: output(2),
     exit: (code) => nodeProcess.exit(code),

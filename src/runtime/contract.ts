@@ -17,6 +17,7 @@ import type { Runtime } from "./types.ts";
 import { spawnCases } from "./_contract_spawn.ts";
 import { httpCases } from "./_contract_http.ts";
 import { fsCases } from "./_contract_fs.ts";
+import { stdinCases } from "./_contract_stdin.ts";
 
 /**
  * Registers the contract tests for `rt`.
@@ -30,7 +31,7 @@ import { fsCases } from "./_contract_fs.ts";
  * ```
  */
 export function runtimeContract(rt: Runtime, test: (name: string, fn: () => Promise<void>) => void): void {
-  for (const [name, fn] of [...spawnCases, ...httpCases, ...fsCases]) {
+  for (const [name, fn] of [...spawnCases, ...httpCases, ...fsCases, ...stdinCases]) {
     test(`[${rt.name}] ${name}`, () => fn(rt));
   }
 }

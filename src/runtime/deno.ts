@@ -13,7 +13,7 @@
  */
 
 import { geteuid } from "node:process";
-import type { OutputStream, Runtime } from "./types.ts";
+import type { InputStream, OutputStream, Runtime } from "./types.ts";
 import { systemClock } from "./_system_clock.ts";
 import { mapError } from "./_map_error.ts";
 import { argv0FromCmdline, toBytes, writeAllSync } from "./_io.ts";
@@ -25,6 +25,19 @@ function output(stream: typeof Deno.stdout | typeof Deno.stderr): OutputStream {
   return {
     write: (data) => writeAllSync((chunk) => stream.writeSync(chunk), toBytes(data)),
     isTerminal: () => stream.isTerminal(),
+  };
+}
+
+/** Standard input through `Deno.stdin.readable`, its reader taken on the first read. */
+function input(): InputStream {
+  let reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
+  return {
+    async read() {
+      reader ??= Deno.stdin.readable.getReader();
+      const r = await reader.read();
+      return r.done ? null : r.value;
+    },
+    isTerminal: () => Deno.stdin.isTerminal(),
   };
 }
 
@@ -83,6 +96,7 @@ export function createDenoRuntime(): Runtime {
     gid: () => Deno.gid() ?? 0,
     euid: () => geteuid?.() ?? Deno.uid() ?? 0,
     umask: (mask) => (mask === undefined ? Deno.umask() : Deno.umask(mask)),
+    stdin: input(),
     stdout: output(Deno.stdout),
     stderr: output(Deno.stderr),
     exit: (code) => Deno.exit(code),

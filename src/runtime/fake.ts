@@ -35,9 +35,11 @@ import {
 } from "./errors.ts";
 import { FakeFileSystem, normalizePath } from "./fake_fs.ts";
 import { ManualClock } from "./fake_clock.ts";
+import { FakeStdinStream } from "./fake_stdin.ts";
 
 export { FakeFileSystem, normalizePath } from "./fake_fs.ts";
 export { ManualClock } from "./fake_clock.ts";
+export { FakeStdinStream } from "./fake_stdin.ts";
 
 /** Thrown by `FakeRuntime.exit()`; `code` is the requested exit status. */
 export class FakeExit extends Error {
@@ -333,8 +335,23 @@ export class FakeRuntime implements Runtime {
     return previous;
   }
 
-  readonly stdout: OutputStream = capture(this.#out);
-  readonly stderr: OutputStream = capture(this.#err);
+  /** Standard input: the test feeds it with `feedStdin()` and ends it with `endStdin()`. */
+  readonly stdin: FakeStdinStream = new FakeStdinStream();
+
+  /** Queues `text` (UTF-8) for the next `stdin.read()`. */
+  feedStdin(text: string): void {
+    this.stdin.feed(new TextEncoder().encode(text));
+  }
+
+  /** Ends standard input: once the queued bytes are read, `stdin.read()` resolves null. */
+  endStdin(): void {
+    this.stdin.end();
+  }
+
+  /** What `stdout.isTerminal()` reports. */
+  stdoutTerminal = false;
+  readonly stdout: OutputStream = capture(this.#out, () => this.stdoutTerminal);
+  readonly stderr: OutputStream = capture(this.#err, () => false);
 
   /** Everything written to stdout so far. */
   stdoutText(): string {
@@ -352,12 +369,12 @@ export class FakeRuntime implements Runtime {
   }
 }
 
-function capture(sink: string[]): OutputStream {
+function capture(sink: string[], terminal: () => boolean): OutputStream {
   return {
     write(data: Uint8Array | string) {
       sink.push(typeof data === "string" ? data : new TextDecoder().decode(data));
     },
-    isTerminal: () => false,
+    isTerminal: terminal,
   };
 }
 

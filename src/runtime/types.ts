@@ -298,6 +298,22 @@ export interface OutputStream {
   isTerminal(): boolean;
 }
 
+/**
+ * This process's standard input, read as raw bytes (the interactive
+ * supervisorctl shell, its confirmation prompts and `fg` read lines from it;
+ * splitting into lines is the core's job).
+ */
+export interface InputStream {
+  /**
+   * Resolves with the next bytes available (on a terminal in canonical mode,
+   * usually one line), or null at end of input. Call again only once the
+   * previous read has settled.
+   */
+  read(): Promise<Uint8Array | null>;
+  /** True when the stream is a terminal. */
+  isTerminal(): boolean;
+}
+
 /** Everything the core may do to or learn from the host. */
 export interface Runtime {
   readonly name: "deno" | "bun" | "fake";
@@ -352,6 +368,8 @@ export interface Runtime {
   euid(): number;
   /** Returns the umask; with `mask`, sets it and returns the previous one. */
   umask(mask?: number): number;
+  /** Standard input; nothing reads it until the core asks. */
+  readonly stdin: InputStream;
   readonly stdout: OutputStream;
   readonly stderr: OutputStream;
   exit(code: number): never;

@@ -6,8 +6,9 @@
  * ours/Python as a Markdown table (stdout and `.test-output/bench.md`).
  *
  * Scenarios: 1 restart after SIGKILL, 2 numprocs start/stop, 3 stdout
- * throughput with rotation, 4 idle CPU and memory, 5 shutdown. Daemons are
- * observed through their main log file and /proc only (no XML-RPC). A daemon
+ * throughput with rotation, 4 idle CPU and memory, 5 shutdown, 6 RPC latency
+ * (scripts/bench_rpc.ts). Daemons are observed through their main log file
+ * and /proc only, except scenario 6, which calls XML-RPC on purpose. A daemon
  * that exits early or never gets there shows as `n/a (<reason>)`.
  *
  * Usage: deno run -A scripts/bench.ts [--quick] [--runs N] [--only LIST]
@@ -32,6 +33,7 @@ import {
   shutdownScenario,
 } from "./bench_scenarios.ts";
 import { noteBaseline, throughputScenario } from "./bench_throughput.ts";
+import { rpcScenario } from "./bench_rpc.ts";
 
 const ALL: Record<ScenarioId, Scenario> = {
   restart: restartScenario,
@@ -39,6 +41,7 @@ const ALL: Record<ScenarioId, Scenario> = {
   throughput: throughputScenario,
   idle: idleScenario,
   shutdown: shutdownScenario,
+  rpc: rpcScenario,
 };
 
 const SIDES: readonly SideId[] = ["python", "ours"];
@@ -83,7 +86,8 @@ function header(opts: BenchOptions, host: Record<string, string>, totalS: number
     `${totalS.toFixed(0)} s session, ${opts.quick ? "`--quick` sizes" : "full sizes"}. ` +
     `Python: \`${opts.python.join(" ")}\` (${host.python}); ours: \`${opts.ours.join(" ")}\`. ` +
     `Host: ${host.cpus} CPUs, Linux ${host.kernel}, ${host.deno}, ${host.date}. ` +
-    "Observed through the main log and /proc only. `n/a (reason)`: that side produced no value.",
+    "Observed through the main log and /proc only (the rpc scenario also over XML-RPC). " +
+    "`n/a (reason)`: that side produced no value.",
     "",
     `Sizes: ${s.killsPerRun} SIGKILLs per run; numprocs=${s.numprocs}; ${s.throughputBytes / 1048576} MiB of ` +
     `16-byte lines, stdout_logfile_maxbytes=${s.logMaxBytes / 1048576}MB, backups=${s.logBackups}; ` +

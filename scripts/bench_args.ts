@@ -10,7 +10,7 @@
 import { shlexSplit } from "../src/config/shlex.ts";
 
 /** Scenario ids, in the order they run. */
-export const SCENARIOS = ["restart", "numprocs", "throughput", "idle", "shutdown"] as const;
+export const SCENARIOS = ["restart", "numprocs", "throughput", "idle", "shutdown", "rpc"] as const;
 export type ScenarioId = typeof SCENARIOS[number];
 
 /** Sizes of every scenario; `--quick` shrinks them. */
@@ -33,6 +33,12 @@ export interface Sizes {
   settleSeconds: number;
   /** Scenario 5: number of programs running at shutdown. */
   shutdownPrograms: number;
+  /** Scenario 6 (rpc): number of programs (startsecs=1) behind the RPC server. */
+  rpcPrograms: number;
+  /** Scenario 6: timed `getAllProcessInfo` calls per run. */
+  rpcAllCalls: number;
+  /** Scenario 6: timed `getProcessInfo` calls per run. */
+  rpcOneCalls: number;
 }
 
 const MIB = 1024 * 1024;
@@ -48,6 +54,9 @@ export const FULL_SIZES: Sizes = {
   idleSeconds: 20,
   settleSeconds: 2,
   shutdownPrograms: 10,
+  rpcPrograms: 500,
+  rpcAllCalls: 20,
+  rpcOneCalls: 200,
 };
 
 /** Smoke-run sizes (`--quick`). Rotation is still exercised: 64 MiB over 5 MB files. */
@@ -61,6 +70,9 @@ export const QUICK_SIZES: Sizes = {
   idleSeconds: 3,
   settleSeconds: 1,
   shutdownPrograms: 10,
+  rpcPrograms: 50,
+  rpcAllCalls: 5,
+  rpcOneCalls: 50,
 };
 
 /** Everything the flags decide. */

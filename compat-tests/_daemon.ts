@@ -69,7 +69,9 @@ export class ForegroundDaemon {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#waiters.delete(check);
-        reject(new Error(`${this.side}: timed out waiting for ${pattern}; log so far:\n${this.#out}\nstderr:\n${this.#err}`));
+        reject(
+          new Error(`${this.side}: timed out waiting for ${pattern}; log so far:\n${this.#out}\nstderr:\n${this.#err}`),
+        );
       }, timeoutMs);
       const check = () => {
         if (!seen() && this.#child.exitCode === null && this.#child.signalCode === null) return;

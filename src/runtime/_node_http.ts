@@ -177,15 +177,27 @@ async function serveOne(
   res: NodeServerResponse,
 ): Promise<void> {
   let response: Response;
+  let body: ReadableStream<Uint8Array> | null = null;
+  let request: Request | null = null;
   try {
     const headers = headersFromRaw(req.rawHeaders);
     const method = req.method ?? "GET";
     // The body streams: the handler decides how much of it to read (body caps).
-    const body = method === "GET" || method === "HEAD" ? null : incomingBody(req);
+    body = method === "GET" || method === "HEAD" ? null : incomingBody(req);
     const init: RequestInit & { duplex?: "half" } = { method, headers, body, duplex: "half" };
-    response = await handler(new Request(requestUrl(req.url ?? "/", headers, defaultHost), init));
+    request = new Request(requestUrl(req.url ?? "/", headers, defaultHost), init);
+    response = await handler(request);
   } catch {
     response = new Response("Internal Server Error", { status: 500 });
+  }
+  if (body !== null && request !== null && !request.bodyUsed) body.cancel().catch(() => {});
+  if (response.status === 413 && body !== null) {
+    // A body refused as too large is discarded as it arrives (above) and the
+    // connection kept, so the client still reads the 413: closing with unread
+    // input would reset the connection and lose the reply.
+    const headers = new Headers(response.headers);
+    headers.delete("connection");
+    response = new Response(response.body, { status: response.status, statusText: response.statusText, headers });
   }
   await writeResponse(response, res, track);
 }

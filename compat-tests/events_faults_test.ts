@@ -75,7 +75,8 @@ function listenerLines(lines: string[], tmp: string): string[] {
   return [
     ...new Set(
       lines
-        .filter((l) => /^(WARN|ERRO) /.test(l) && /lsn|pool|event/.test(l))
+        // How the final stop goes (SIGTERM or, if it lands mid-read, SIGKILL) is a race on both sides.
+        .filter((l) => /^(WARN|ERRO) /.test(l) && /lsn|pool|event/.test(l) && !/stopped: |killing /.test(l))
         .map((l) => maskLogLine(l, tmp).replace(/event \d+/g, "event <N>")),
     ),
   ].sort();

@@ -93,7 +93,7 @@ const defaultFallback: Handler = (req) =>
   Promise.resolve(errorResponse(req.method === "GET" || req.method === "HEAD" ? 404 : 400));
 
 /** Reads at most `max` bytes of the body; null when it is longer. */
-async function readBody(req: Request, max: number): Promise<Uint8Array | null> {
+export async function readBody(req: Request, max: number): Promise<Uint8Array | null> {
   if (req.body === null) return new Uint8Array(0);
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];

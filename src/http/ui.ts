@@ -52,7 +52,7 @@ import { errorResponse, SERVER_HEADER } from "./_responses.ts";
 import { isUiAction, runAction } from "./_ui_actions.ts";
 import { logPath, readLogChunk, snapshot, uiProcess } from "./_ui_data.ts";
 import { confirmPage, errorPage, type PageFrame, statusPage, tailPage } from "./_ui_render.ts";
-import { pyUnquote } from "./server.ts";
+import { pyUnquote, readBody } from "./server.ts";
 import { ICON_SVG, UI_CSS, UI_SCRIPT } from "./ui_assets.ts";
 
 /** Bytes of each log the tail page starts with when the link gives no `limit`. */
@@ -153,27 +153,8 @@ export function fromSameOrigin(req: Request): boolean {
 async function readForm(req: Request, max: number): Promise<string | null> {
   const declared = Number(req.headers.get("content-length") ?? "0");
   if (declared > max) return null;
-  if (req.body === null) return "";
-  const reader = req.body.getReader();
-  const parts: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > max) {
-      await reader.cancel().catch(() => {});
-      return null;
-    }
-    parts.push(value);
-  }
-  const all = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    all.set(p, at);
-    at += p.byteLength;
-  }
-  return new TextDecoder().decode(all);
+  const body = await readBody(req, max);
+  return body === null ? null : new TextDecoder().decode(body);
 }
 
 const wantsJson = (req: Request) => (req.headers.get("accept") ?? "").includes("application/json");

@@ -5,6 +5,7 @@ import { FakeRuntime } from "../runtime/fake.ts";
 import { programConfig } from "../test_support.ts";
 import { RuntimeError } from "../runtime/types.ts";
 import { createProcessOutput, type ProcessOutputContext } from "./child_output.ts";
+import { bytePipe } from "./_testing.ts";
 import { type Channel, LEVEL_NUMBERS, type Logger } from "./types.ts";
 
 const enc = new TextEncoder();
@@ -276,37 +277,17 @@ Deno.test("a throwing observer is reported and the drain keeps writing", async (
 
 Deno.test("drain() of a byte-stream pipe (Deno's) waits with a small buffer and still writes every byte", async () => {
   const t = await setup();
-  const asked: number[] = [];
-  const queue = [enc.encode("line 1\n"), new Uint8Array(100_000).fill(0x61), enc.encode("quiet\n")];
-  let wake = () => {};
-  let ended = false;
-  const stream = new ReadableStream({
-    type: "bytes",
-    autoAllocateChunkSize: 65536,
-    async pull(controller) {
-      const request = controller.byobRequest!;
-      const view = request.view as Uint8Array;
-      asked.push(view.byteLength);
-      while (queue.length === 0 && !ended) await new Promise<void>((resolve) => (wake = resolve));
-      const next = queue.shift();
-      if (next === undefined) {
-        controller.close();
-        request.respond(0);
-        return;
-      }
-      const n = Math.min(next.length, view.byteLength);
-      view.set(next.subarray(0, n));
-      if (n < next.length) queue.unshift(next.subarray(n));
-      request.respond(n);
-    },
-  });
+  const pipe = bytePipe();
+  for (const data of [enc.encode("line 1\n"), new Uint8Array(100_000).fill(0x61), enc.encode("quiet\n")]) {
+    pipe.write(data);
+  }
+  const asked = pipe.asked;
   t.output.open();
-  const drain = t.output.drain("stdout", stream);
-  await until(() => queue.length === 0 && asked.length >= 7);
+  const drain = t.output.drain("stdout", pipe.stream);
+  await until(() => asked.length >= 7);
   ok(asked.includes(65536) && asked.every((n) => n <= 65536), "the burst was read in buffers of up to 64 KiB");
   equal(asked.at(-1), 4096, "the read left pending on the quiet pipe asks for 4 KiB, not 64 KiB");
-  ended = true;
-  wake();
+  pipe.end();
   await drain;
   const all = "line 1\n" + "a".repeat(100_000) + "quiet\n";
   equal(t.text("/logs/web.out"), all);

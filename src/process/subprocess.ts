@@ -163,7 +163,7 @@ export class Subprocess {
         // An event listener's stdout is its protocol channel; it is also logged.
         const [forLog, forProtocol] = stream.tee();
         logged = forLog;
-        drains.push(this.#feedListener(forProtocol, this.listener));
+        drains.push(this.#feedListener(child, forProtocol, this.listener));
       }
       drains.push(this.output ? this.output.drain(channel, logged) : logged.pipeTo(new WritableStream()));
     }
@@ -185,8 +185,10 @@ export class Subprocess {
     });
   }
 
-  async #feedListener(stream: ReadableStream<Uint8Array>, protocol: ListenerProtocol): Promise<void> {
+  /** Feeds the protocol from this child's stdout; output arriving after the child was finished is dropped. */
+  async #feedListener(child: Child, stream: ReadableStream<Uint8Array>, protocol: ListenerProtocol): Promise<void> {
     for await (const chunk of stream) {
+      if (this.child !== child) break;
       protocol.feed(chunk);
       this.host.wake();
     }

@@ -97,7 +97,6 @@ export class Supervisor {
           expected,
         }));
         for (const l of [...this.#stateListeners]) l({ proc, from, to, expected });
-        this.wake();
       },
       wake: () => this.wake(),
     };

@@ -59,8 +59,6 @@ export class Subprocess {
   delay = 0;
   backoff = 0;
   killing = false;
-  administrativeStop = false;
-  systemStop = false;
   exitstatus: number | null = null;
   spawnerr: string | null = null;
   laststopreport = 0;
@@ -121,8 +119,6 @@ export class Subprocess {
     this.killing = false;
     this.spawnerr = null;
     this.exitstatus = null;
-    this.systemStop = false;
-    this.administrativeStop = false;
     this.laststart = this.#now();
     this.laststartWall = this.host.runtime.clock.now() / 1000;
     this.#assertIn(ProcessState.EXITED, ProcessState.FATAL, ProcessState.BACKOFF, ProcessState.STOPPED);
@@ -210,7 +206,6 @@ export class Subprocess {
 
   /** Administrative stop (RPC stop, group stop, shutdown). */
   stop(): string | null {
-    this.administrativeStop = true;
     this.laststopreport = 0;
     return this.kill(this.config.stopsignal);
   }
@@ -229,7 +224,6 @@ export class Subprocess {
   giveUp(): void {
     this.delay = 0;
     this.backoff = 0;
-    this.systemStop = true;
     this.#assertIn(ProcessState.BACKOFF);
     this.#changeState(ProcessState.FATAL);
   }

@@ -80,7 +80,7 @@ autostart=false
 command=/bin/sh -c "exit 1"
 autostart=false
 startretries=0
-startsecs=1
+startsecs=5
 
 [group:grp]
 programs=gp1,gp2

@@ -54,6 +54,29 @@ export class LineInput {
     }
   }
 
+  /**
+   * Whatever text has arrived (what is buffered, else the next read), or null
+   * at end of input or once `token` is cancelled. The shell's line editor
+   * reads keystrokes this way while the terminal is in raw mode.
+   */
+  async readText(token: ReadToken = { cancelled: false }): Promise<string | null> {
+    while (this.#buffer === "" && !this.#eof && !token.cancelled) await this.#fill();
+    if (token.cancelled) return null;
+    const text = this.#buffer;
+    this.#buffer = "";
+    return text === "" ? null : text;
+  }
+
+  /** Puts `text` back in front of the input, for the next read. */
+  unread(text: string): void {
+    this.#buffer = text + this.#buffer;
+  }
+
+  /** Raw mode on or off; false when standard input is not a terminal. */
+  setRaw(raw: boolean): boolean {
+    return this.stdin.setRaw(raw);
+  }
+
   /** One read from stdin into the buffer, shared by every waiting reader. */
   #fill(): Promise<void> {
     return this.#pending ??= this.stdin.read().then(

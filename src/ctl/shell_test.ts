@@ -79,7 +79,7 @@ Deno.test("[CFG.supervisorctl.prompt,CFG.supervisorctl.history_file] prompt and 
   rt.feedStdin("pid\n\nversion x\n");
   rt.endStdin();
   const r = await ctl(rt, ["-c", "/etc/ctl.conf"]);
-  assert.ok(r.stdout.startsWith(STATUS + "box> 42\nbox> "), r.stdout);
+  assert.ok(r.stdout.startsWith(STATUS + "box> pid\r\n42\nbox> \r\nbox> version x\r\n"), r.stdout);
   assert.equal(rt.fs.text("/root/.sv_history"), "old1\nold2\npid\nversion x\n");
 });
 
@@ -117,4 +117,40 @@ Deno.test("parseLine() follows cmd.Cmd.parseline", () => {
   assert.deepEqual(parseLine("!ls"), { cmd: null, arg: "", line: "!ls" });
   assert.deepEqual(parseLine("-x"), { cmd: "", arg: "-x", line: "-x" });
   assert.deepEqual(parseLine(" \t"), { cmd: null, arg: "", line: "" });
+});
+
+Deno.test("[CTL.mode] on a terminal: raw mode while editing, cooked while a command runs, Tab and Up work", async () => {
+  const rt = fakeRuntime();
+  const rawDuringCommand: boolean[] = [];
+  await serveStub(rt, {
+    "supervisor.getAllProcessInfo": () => [info("run", "run", 20, "RUNNING", "pid 7", 7)],
+    "supervisor.getPID": () => {
+      rawDuringCommand.push(rt.stdin.raw);
+      return 42;
+    },
+  });
+  rt.stdin.terminal = true;
+  // "pi<Tab>" completes the command; Up recalls it; the second line arrives in the same read.
+  rt.feedStdin("pi\t\r\x1b[A\rquit\r");
+  const r = await ctl(rt, []);
+  assert.equal(r.code, 0);
+  assert.equal(
+    r.stdout,
+    STATUS + "supervisor> pid \r\n42\nsupervisor> \rsupervisor> pid \x1b[K\r\n42\nsupervisor> quit\r\n\n",
+  );
+  assert.deepEqual(rawDuringCommand, [false, false]);
+  assert.equal(rt.stdin.raw, false, "cooked mode again once the shell ends");
+});
+
+Deno.test("[CTL.mode] on a terminal: process names complete from the server; Ctrl-C ends the shell", async () => {
+  const { rt } = await setup();
+  rt.stdin.terminal = true;
+  rt.feedStdin("stop r\t");
+  const run = ctl(rt, []);
+  for (let i = 0; i < 200 && !rt.stdoutText().endsWith("stop run "); i++) {
+    await new Promise((r) => setTimeout(r, 1)); // the completion's RPC crosses the fake network
+  }
+  rt.feedStdin("\x03");
+  assert.deepEqual(await run, { code: 0, stdout: STATUS + "supervisor> stop run ^C\n", stderr: "" });
+  assert.equal(rt.stdin.raw, false);
 });

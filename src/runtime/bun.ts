@@ -39,6 +39,11 @@ function input(): InputStream {
       return r.done ? null : r.value;
     },
     isTerminal: () => isatty(0),
+    setRaw(raw) {
+      if (!isatty(0)) return false;
+      (nodeProcess.stdin as unknown as { setRawMode(raw: boolean): void }).setRawMode(raw);
+      return true;
+    },
   };
 }
 

@@ -38,6 +38,11 @@ function input(): InputStream {
       return r.done ? null : r.value;
     },
     isTerminal: () => Deno.stdin.isTerminal(),
+    setRaw(raw) {
+      if (!Deno.stdin.isTerminal()) return false;
+      Deno.stdin.setRaw(raw);
+      return true;
+    },
   };
 }
 

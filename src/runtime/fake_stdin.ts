@@ -15,6 +15,8 @@ export class FakeStdinStream implements InputStream {
   #ended = false;
   /** What `isTerminal()` reports. */
   terminal = false;
+  /** The mode `setRaw` last set. */
+  raw = false;
 
   /** Queues a chunk (or hands it to a pending read). */
   feed(chunk: Uint8Array): void {
@@ -38,5 +40,11 @@ export class FakeStdinStream implements InputStream {
 
   isTerminal(): boolean {
     return this.terminal;
+  }
+
+  setRaw(raw: boolean): boolean {
+    if (!this.terminal) return false;
+    this.raw = raw;
+    return true;
   }
 }

@@ -312,6 +312,12 @@ export interface InputStream {
   read(): Promise<Uint8Array | null>;
   /** True when the stream is a terminal. */
   isTerminal(): boolean;
+  /**
+   * Puts the terminal in raw mode (no echo, no line buffering, Ctrl-C
+   * delivered as a byte) or back in cooked mode. False when standard input
+   * is not a terminal, and nothing changes.
+   */
+  setRaw(raw: boolean): boolean;
 }
 
 /** Everything the core may do to or learn from the host. */

@@ -346,6 +346,7 @@ Deno.test({
       serverurl: options.serverurl,
       uid: process.getuid?.() ?? 0,
       passwd: () => parsePasswd(readFileSync("/etc/passwd", "utf8")),
+      groups: () => parseGroup(readFileSync("/etc/group", "utf8")),
       fs: nodeProbe(tmp.path),
     };
     const seen: string[] = [];
@@ -423,6 +424,7 @@ Deno.test({
       serverurl: null,
       uid: 65534,
       passwd: () => parsePasswd(readFileSync("/etc/passwd", "utf8")),
+      groups: () => parseGroup(readFileSync("/etc/group", "utf8")),
       fs: nodeProbe(tmp.path),
     };
     const procs = new Map(config.groups.flatMap((g) => g.processes.map((p) => [p.name, p])));

@@ -11,7 +11,7 @@
  */
 
 import { pythonStartupEnv } from "./cli/python_env.ts";
-import { parsePasswd } from "./config/datatypes.ts";
+import { parseGroup, parsePasswd } from "./config/datatypes.ts";
 import type { SupervisorConfig } from "./config/schema.ts";
 import type { ServerOptions } from "./config/server_options.ts";
 import type { DaemonRun } from "./cli.ts";
@@ -120,11 +120,13 @@ function userToBecome(rt: Runtime, options: ServerOptions): CopyUser | null {
 function createEngine(rt: Runtime, logger: Logger, options: ServerOptions, bus: EventBus): Supervisor {
   const env = stripDaemonMarker(pythonStartupEnv(rt.env()));
   let passwd: ReturnType<typeof parsePasswd> | null = null;
+  let groups: ReturnType<typeof parseGroup> | null = null;
   const ctx = {
     env,
     serverurl: options.serverurl,
     uid: rt.uid(),
     passwd: () => passwd ??= parsePasswd(readText(rt, "/etc/passwd")),
+    groups: () => groups ??= parseGroup(readText(rt, "/etc/group")),
     fs: rt.fs,
   };
   const outputCtx = {

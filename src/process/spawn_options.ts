@@ -6,8 +6,8 @@
  *
  * `user=` follows Python's `drop_privileges`, which runs in the forked child
  * (SPAWN.user): no change when the uid is supervisord's own (real) uid;
- * otherwise root switches to the user's uid and passwd primary gid, and any
- * other supervisord fails. A failure is not a spawn error in Python: the
+ * otherwise root switches to the user's uid, passwd primary gid and
+ * supplementary groups, and any other supervisord fails. A failure is not a spawn error in Python: the
  * child has already been forked (`spawned: 'x' with pid N` is logged), it
  * writes `supervisor: couldn't setuid to <uid>: <reason>` and `supervisor:
  * child process was not spawned` to its fd 2 (the stderr log, or the stdout
@@ -23,7 +23,7 @@
  * @module
  */
 
-import type { PasswdEntry } from "../config/datatypes.ts";
+import type { GroupEntry, PasswdEntry } from "../config/datatypes.ts";
 import { gidForUid } from "../config/datatypes.ts";
 import type { ProcessConfig } from "../config/schema.ts";
 import type { SpawnOptions } from "../runtime/types.ts";
@@ -40,6 +40,8 @@ export interface SpawnContext {
   uid: number;
   /** The passwd database, consulted only when `user=` is set. */
   passwd: () => readonly PasswdEntry[];
+  /** The group database, consulted only when switching user. */
+  groups: () => readonly GroupEntry[];
   /** File checks for the command lookup, normally `runtime.fs`. */
   fs: ExecProbe;
 }
@@ -47,30 +49,34 @@ export interface SpawnContext {
 /** The outcome of Python's `drop_privileges` for a process's `user=`. */
 export type UserSwitch =
   | { kind: "keep" }
-  | { kind: "switch"; uid: number; gid: number }
+  | { kind: "switch"; uid: number; gid: number; groups: number[] }
   | { kind: "fail"; reason: string };
 
 /**
  * Python `drop_privileges(uid)` as the child runs it: `Can't find uid <uid>`
  * when passwd no longer has the uid; no change when it is supervisord's own
  * real uid; `Can't drop privilege as nonroot user` unless supervisord is
- * root; else switch to the uid and its passwd primary gid.
+ * root; else switch to the uid, its passwd primary gid, and the
+ * supplementary groups: the primary gid first, then every group whose
+ * member list names the user.
  *
  * @param uid `ProcessConfig.uid`; null means no `user=`.
  * @param currentUid supervisord's real uid.
- * @param passwd The passwd database.
+ * @param db The passwd and group databases.
  */
 export function userSwitchFor(
   uid: number | null,
   currentUid: number,
-  passwd: () => readonly PasswdEntry[],
+  db: Pick<SpawnContext, "passwd" | "groups">,
 ): UserSwitch {
   if (uid === null) return { kind: "keep" };
-  const gid = gidForUid(uid, passwd());
+  const gid = gidForUid(uid, db.passwd());
   if (gid === undefined) return { kind: "fail", reason: `Can't find uid ${uid}` };
   if (uid === currentUid) return { kind: "keep" };
   if (currentUid !== 0) return { kind: "fail", reason: "Can't drop privilege as nonroot user" };
-  return { kind: "switch", uid, gid };
+  const name = db.passwd().find((p) => p.uid === uid)?.name;
+  const member = db.groups().filter((g) => name !== undefined && g.members.includes(name)).map((g) => g.gid);
+  return { kind: "switch", uid, gid, groups: [gid, ...member] };
 }
 
 /** The shell that prints a child-side failure. */
@@ -123,7 +129,7 @@ export function spawnOptionsFor(proc: ProcessConfig, groupName: string, ctx: Spa
     defaultServerUrl: ctx.serverurl,
     environment: proc.environment,
   });
-  const user = userSwitchFor(proc.uid, ctx.uid, ctx.passwd);
+  const user = userSwitchFor(proc.uid, ctx.uid, ctx);
   if (user.kind === "fail") {
     return childFailureOptions(`couldn't setuid to ${proc.uid}: ${user.reason}`, {
       env,
@@ -142,6 +148,7 @@ export function spawnOptionsFor(proc: ProcessConfig, groupName: string, ctx: Spa
   if (user.kind === "switch") {
     opts.uid = user.uid;
     opts.gid = user.gid;
+    opts.groups = user.groups;
   }
   if (proc.directory !== null) opts.cwd = proc.directory;
   if (proc.umask !== null) opts.umask = proc.umask;

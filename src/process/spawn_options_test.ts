@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parsePasswd } from "../config/datatypes.ts";
+import { parseGroup, parsePasswd } from "../config/datatypes.ts";
 import { FakeRuntime } from "../runtime/fake.ts";
 import { programConfig } from "./_testing.ts";
 import { SpawnError } from "./exec_args.ts";
@@ -11,12 +11,22 @@ const PASSWD = parsePasswd([
   "app:x:1000:1001:App:/home/app:/bin/sh",
 ].join("\n"));
 
+const GROUP = parseGroup([
+  "root:x:0:",
+  "nogroup:x:65534:",
+  "ssl-cert:x:110:app,postgres",
+  "app:x:1001:",
+  "docker:x:999:app",
+  "web:x:33:www-data",
+].join("\n"));
+
 function context(rt: FakeRuntime, over: Partial<SpawnContext> = {}): SpawnContext {
   return {
     env: rt.env(),
     serverurl: "unix:///run/supervisor.sock",
     uid: rt.uid(),
     passwd: () => PASSWD,
+    groups: () => GROUP,
     fs: rt.fs,
     ...over,
   };
@@ -133,12 +143,20 @@ Deno.test("[SPAWN.user,SPAWN.childfail] a uid gone from passwd fails in the chil
 });
 
 Deno.test("[SPAWN.user] userSwitchFor() follows drop_privileges' order of checks", () => {
-  const passwd = () => PASSWD;
-  assert.deepEqual(userSwitchFor(null, 1000, () => assert.fail("passwd read")), { kind: "keep" });
-  assert.deepEqual(userSwitchFor(77, 77, passwd), { kind: "fail", reason: "Can't find uid 77" });
-  assert.deepEqual(userSwitchFor(1000, 1000, passwd), { kind: "keep" });
-  assert.deepEqual(userSwitchFor(0, 1000, passwd), { kind: "fail", reason: "Can't drop privilege as nonroot user" });
-  assert.deepEqual(userSwitchFor(65534, 0, passwd), { kind: "switch", uid: 65534, gid: 65534 });
+  const db = { passwd: () => PASSWD, groups: () => GROUP };
+  const unread = { passwd: () => assert.fail("passwd read"), groups: () => assert.fail("group read") };
+  assert.deepEqual(userSwitchFor(null, 1000, unread), { kind: "keep" });
+  assert.deepEqual(userSwitchFor(77, 77, db), { kind: "fail", reason: "Can't find uid 77" });
+  assert.deepEqual(userSwitchFor(1000, 1000, db), { kind: "keep" });
+  assert.deepEqual(userSwitchFor(0, 1000, db), { kind: "fail", reason: "Can't drop privilege as nonroot user" });
+  assert.deepEqual(userSwitchFor(65534, 0, db), { kind: "switch", uid: 65534, gid: 65534, groups: [65534] });
+});
+
+Deno.test("[SPAWN.user] the primary gid first, then every group listing the user by name", () => {
+  const db = { passwd: () => PASSWD, groups: () => GROUP };
+  assert.deepEqual(userSwitchFor(1000, 0, db), { kind: "switch", uid: 1000, gid: 1001, groups: [1001, 110, 999] });
+  const opts = spawnOptionsFor(programConfig({ command: "/bin/echo", uid: 1000 }), "g", context(host(0)));
+  assert.deepEqual([opts.uid, opts.gid, opts.groups], [1000, 1001, [1001, 110, 999]]);
 });
 
 Deno.test("[SPAWN.childfail] childFailureOptions() keeps the environment and stdio of the real program", () => {

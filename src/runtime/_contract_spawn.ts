@@ -59,6 +59,23 @@ export const spawnCases: ContractCase[] = [
     assert.equal(g.stdout, "65534\n");
   }],
 
+  ["[SPAWN.user] spawn() sets the supplementary groups with uid and gid (root only)", async (rt) => {
+    if (!isRoot(rt)) return;
+    const user = { uid: 65534, gid: 65534, groups: [65534, 100, 4242] };
+    const r = await run(rt, { path: "/bin/cat", argv: ["cat", "/proc/self/status"], env: BASE_ENV, ...user });
+    const line = (name: string) => new RegExp(`^${name}:\\s*(.*)$`, "m").exec(r.stdout)?.[1]?.trim();
+    assert.equal(line("Uid")?.split(/\s+/)[0], "65534");
+    assert.equal(line("Gid")?.split(/\s+/)[0], "65534");
+    assert.deepEqual(line("Groups")?.split(/\s+/).sort(), ["100", "4242", "65534"]);
+    // The switch still happens before the directory change, as in Python.
+    await withTempDir(rt, async (dir) => {
+      await rt.fs.chmod(dir, 0o700);
+      const cd = await run(rt, { path: "/bin/pwd", argv: ["pwd"], env: BASE_ENV, cwd: dir, ...user });
+      assert.equal(cd.status.code, 127);
+      assert.match(cd.stderr, /couldn't chdir to .*: EACCES/);
+    });
+  }],
+
   ["spawn() puts the child in its own process group", async (rt) => {
     await withChild(rt, { path: "/bin/sleep", argv: ["sleep", "30"], env: BASE_ENV }, async (child) => {
       const stat = await procStat(rt, child.pid);

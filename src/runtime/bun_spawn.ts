@@ -17,18 +17,22 @@
  */
 
 import nodeProcess from "node:process";
+import { existsSync } from "node:fs";
 import type { ByteWriter, Child, ExitStatus, HandledSignal, Signal, SpawnOptions, StdioMode } from "./types.ts";
 import { BrokenPipeError } from "./errors.ts";
-import { buildShimCommand } from "./exec_shim.ts";
+import { buildShimCommand, findSetpriv } from "./exec_shim.ts";
 import { mapError } from "./_map_error.ts";
 
 function stdio(mode: StdioMode | undefined): "pipe" | "ignore" | "inherit" {
   return mode === "null" ? "ignore" : mode === "inherit" ? "inherit" : "pipe";
 }
 
+let setpriv: string | null | undefined;
+
 /** Starts a child through the exec shim. */
 export function bunSpawn(opts: SpawnOptions): Child {
-  const shim = buildShimCommand(opts);
+  if (opts.groups !== undefined) setpriv ??= findSetpriv((p) => existsSync(p));
+  const shim = buildShimCommand(opts, setpriv ?? null);
   const options: Bun.SpawnOptions = {
     cmd: [shim.file, ...shim.args],
     env: { ...opts.env },
@@ -37,8 +41,8 @@ export function bunSpawn(opts: SpawnOptions): Child {
     stdout: stdio(opts.stdout),
     stderr: opts.redirectStderr === true ? "ignore" : stdio(opts.stderr),
   };
-  if (opts.uid !== undefined) options.uid = opts.uid;
-  if (opts.gid !== undefined) options.gid = opts.gid;
+  if (opts.uid !== undefined && !shim.switchesUser) options.uid = opts.uid;
+  if (opts.gid !== undefined && !shim.switchesUser) options.gid = opts.gid;
   let proc: Bun.Subprocess;
   try {
     proc = Bun.spawn(options);

@@ -15,7 +15,7 @@
 
 import type { ByteWriter, Child, ExitStatus, HandledSignal, Signal, SpawnOptions, StdioMode } from "./types.ts";
 import { signalName } from "./types.ts";
-import { buildShimCommand } from "./exec_shim.ts";
+import { buildShimCommand, findSetpriv } from "./exec_shim.ts";
 import { NoSuchProcessError } from "./errors.ts";
 import { mapError } from "./_map_error.ts";
 
@@ -23,9 +23,20 @@ function stdio(mode: StdioMode | undefined): "piped" | "null" | "inherit" {
   return mode === "null" ? "null" : mode === "inherit" ? "inherit" : "piped";
 }
 
+let setpriv: string | null | undefined;
+
+function exists(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
+}
+
 /** Starts a child through the exec shim. */
 export function denoSpawn(opts: SpawnOptions): Child {
-  const shim = buildShimCommand(opts);
+  if (opts.groups !== undefined) setpriv ??= findSetpriv(exists);
+  const shim = buildShimCommand(opts, setpriv ?? null);
   const options: Deno.CommandOptions = {
     args: shim.args,
     env: { ...opts.env },
@@ -35,8 +46,8 @@ export function denoSpawn(opts: SpawnOptions): Child {
     stdout: stdio(opts.stdout),
     stderr: opts.redirectStderr === true ? "null" : stdio(opts.stderr),
   };
-  if (opts.uid !== undefined) options.uid = opts.uid;
-  if (opts.gid !== undefined) options.gid = opts.gid;
+  if (opts.uid !== undefined && !shim.switchesUser) options.uid = opts.uid;
+  if (opts.gid !== undefined && !shim.switchesUser) options.gid = opts.gid;
   let proc: Deno.ChildProcess;
   try {
     proc = new Deno.Command(shim.file, options).spawn();

@@ -23,6 +23,13 @@
  * All values travel as positional parameters; only fixed text and the
  * validated umask digits are part of the script.
  *
+ * With `groups` given alongside `uid` and `gid`, and util-linux `setpriv`
+ * installed, the shell is started through `setpriv --reuid --regid
+ * --groups`, which sets the supplementary groups Python's
+ * `drop_privileges` sets (the runtimes' own uid switch clears them); the
+ * adapter then leaves uid and gid alone. The switch still comes before the
+ * chdir, as in Python.
+ *
  * Residual differences from Python, all rare:
  * - The chdir errno is inferred with `test`: a missing path is ENOENT, a
  *   non-directory ENOTDIR, anything else EACCES (a file used as a parent
@@ -43,6 +50,14 @@
 /** The shell that runs the shim script. */
 export const SHIM_SHELL = "/bin/sh";
 
+/** Where util-linux installs `setpriv`. */
+const SETPRIV_CANDIDATES = ["/usr/bin/setpriv", "/bin/setpriv"];
+
+/** The installed `setpriv`, or null; `exists` is the adapter's file check. */
+export function findSetpriv(exists: (path: string) => boolean): string | null {
+  return SETPRIV_CANDIDATES.find((p) => exists(p)) ?? null;
+}
+
 /** What the shim needs to know; see `SpawnOptions` in types.ts. */
 export interface ShimOptions {
   path: string;
@@ -51,12 +66,17 @@ export interface ShimOptions {
   cwd?: string;
   umask?: number;
   redirectStderr?: boolean;
+  uid?: number;
+  gid?: number;
+  groups?: readonly number[];
 }
 
 /** The command an adapter runs: `file` with `args` (argv[1..]). */
 export interface ShimCommand {
   file: string;
   args: string[];
+  /** True when the command itself switches uid, gid and groups (through setpriv). */
+  switchesUser: boolean;
 }
 
 const CHDIR_SCRIPT = [
@@ -72,10 +92,12 @@ const CHDIR_SCRIPT = [
  * Builds the shim command for a child.
  *
  * @param opts The program, its argv and environment, and the in-child steps.
- * @returns `/bin/sh` and its arguments.
+ * @param setpriv The installed `setpriv` ({@linkcode findSetpriv}), used
+ *   when `opts` asks for supplementary groups with a user switch.
+ * @returns `/bin/sh` (or `setpriv`) and its arguments.
  * @throws {RangeError} For a umask outside 0..0o777.
  */
-export function buildShimCommand(opts: ShimOptions): ShimCommand {
+export function buildShimCommand(opts: ShimOptions, setpriv: string | null = null): ShimCommand {
   const lines: string[] = [];
   const params: string[] = [];
   if (opts.redirectStderr === true) lines.push("exec 2>&1");
@@ -96,7 +118,17 @@ export function buildShimCommand(opts: ShimOptions): ShimCommand {
   if (opts.umask !== undefined) lines.push(`umask ${umaskDigits(opts.umask)}`);
   lines.push('exec "$@"');
   params.push(execWord(opts), ...opts.argv.slice(1));
-  return { file: SHIM_SHELL, args: ["-c", lines.join("\n"), "supervisor", ...params] };
+  const args = ["-c", lines.join("\n"), "supervisor", ...params];
+  const { uid, gid, groups } = opts;
+  if (setpriv === null || uid === undefined || gid === undefined || groups === undefined) {
+    return { file: SHIM_SHELL, args, switchesUser: false };
+  }
+  const groupArg = groups.length > 0 ? `--groups=${groups.join(",")}` : "--clear-groups";
+  return {
+    file: setpriv,
+    args: [`--reuid=${uid}`, `--regid=${gid}`, groupArg, "--", SHIM_SHELL, ...args],
+    switchesUser: true,
+  };
 }
 
 /**

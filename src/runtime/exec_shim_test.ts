@@ -33,6 +33,20 @@ Deno.test("buildShimCommand() passes values as positional parameters after $0", 
   assert.doesNotMatch(cmd.args[1] ?? "", /HOME|echo/);
 });
 
+Deno.test("buildShimCommand() goes through setpriv for supplementary groups when it is installed", () => {
+  const opts = { path: "/bin/id", argv: ["id"], env: {}, uid: 1000, gid: 1001, groups: [1001, 110] };
+  const cmd = buildShimCommand(opts, "/usr/bin/setpriv");
+  assert.equal(cmd.file, "/usr/bin/setpriv");
+  assert.deepEqual(cmd.args.slice(0, 5), ["--reuid=1000", "--regid=1001", "--groups=1001,110", "--", "/bin/sh"]);
+  assert.equal(cmd.switchesUser, true);
+  assert.equal(buildShimCommand({ ...opts, groups: [] }, "/usr/bin/setpriv").args[2], "--clear-groups");
+  const without = buildShimCommand(opts, null);
+  assert.equal(without.file, "/bin/sh");
+  assert.equal(without.switchesUser, false, "the runtime switches uid and gid itself");
+  const { groups: _, ...noGroups } = opts;
+  assert.equal(buildShimCommand(noGroups, "/usr/bin/setpriv").switchesUser, false);
+});
+
 Deno.test("execWord() uses the bare name only when the child's PATH finds the same file", () => {
   const env = { PATH: "/usr/local/bin:/usr/bin" };
   assert.equal(execWord({ path: "/usr/bin/cat", argv: ["cat"], env }), "cat");
@@ -60,7 +74,7 @@ Deno.test("shim sets argv[0] as written and passes arguments verbatim", () => {
   assert.equal(e.stdout, args.map((a) => `[${a}]`).join(""));
 });
 
-Deno.test("shim ignores SIGPIPE and SIGXFSZ and applies the umask", () => {
+Deno.test("[SPAWN.signals,SPAWN.umask] shim ignores SIGPIPE and SIGXFSZ and applies the umask", () => {
   const r = run({ path: "/bin/cat", argv: ["cat", "/proc/self/status"], env: { A: "1" }, umask: 0o27 });
   // Signals 1..31 only: Deno starts children with the glibc-internal
   // signals 32 and 33 ignored, which no shell can reset.

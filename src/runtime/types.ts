@@ -126,6 +126,12 @@ export interface SpawnOptions {
   uid?: number;
   /** Group id to switch to (the runtime does setgid; needs root). */
   gid?: number;
+  /**
+   * Supplementary groups to set along with `uid` and `gid` (setgroups; needs
+   * root). Applied through util-linux `setpriv` when it is installed; the
+   * runtimes' own uid/gid switch clears them otherwise.
+   */
+  groups?: readonly number[];
   /** Umask to apply in the child; when absent the child inherits ours. */
   umask?: number;
   /** Send stderr into the stdout pipe (dup2(stdout, 2)); `Child.stderr` is null. */

@@ -137,7 +137,7 @@ function createEngine(rt: Runtime, logger: Logger, options: ServerOptions, bus: 
   return new Supervisor({
     runtime: rt,
     logger,
-    createOutput: (pc) => createProcessOutput(rt, logger, pc, outputCtx),
+    createOutput: (pc, listener) => createProcessOutput(rt, logger, pc, { ...outputCtx, listener }),
     prepare: (proc) => spawnOptionsFor(proc.config, proc.groupName, ctx),
     bus,
     identifier: options.identifier,

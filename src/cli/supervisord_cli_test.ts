@@ -34,7 +34,7 @@ function fakeEnv(
   };
 }
 
-Deno.test("runSupervisordCli() prints the help text and the version on stdout", () => {
+Deno.test("[GEN.version] runSupervisordCli() prints the help text and the version on stdout", () => {
   assert.deepEqual(runSupervisordCli(["-h"], fakeEnv([])), {
     exitCode: 0,
     stdout: HELP,

@@ -35,7 +35,7 @@ function hostOf(files: Record<string, string>, env: Record<string, string> = { H
   };
 }
 
-Deno.test("loadConfig() applies supervisord's defaults to a minimal config", () => {
+Deno.test("[CFG.supervisord.logfile_maxbytes,CFG.supervisord.logfile_backups,CFG.supervisord.silent,CFG.supervisord.nocleanup,CFG.supervisord.strip_ansi,CFG.supervisord.identifier,CLI.here] loadConfig() applies supervisord's defaults to a minimal config", () => {
   const cfg = loadConfig("supervisord.conf", hostOf({ "/etc/sv/supervisord.conf": "[supervisord]\n" }));
   assert.equal(cfg.here, "/etc/sv");
   assert.deepEqual(cfg.supervisord, {
@@ -61,7 +61,7 @@ Deno.test("loadConfig() applies supervisord's defaults to a minimal config", () 
   assert.deepEqual(cfg.servers, []);
 });
 
-Deno.test("loadConfig() expands numprocs with per-process names, sorted by name", () => {
+Deno.test("[CFG.program.numprocs_start,CFG.program.numprocs_expansion,GEN.sort] loadConfig() expands numprocs with per-process names, sorted by name", () => {
   const conf = `[supervisord]
 [program:web]
 command=/bin/sleep %(process_num)d
@@ -100,7 +100,7 @@ environment=B="2"
   assert.deepEqual(p.environment, { A: "1", B: "2" });
 });
 
-Deno.test("loadConfig() reads [include] files relative to the main file, with warnings and infos", () => {
+Deno.test("[EXP.here] loadConfig() reads [include] files relative to the main file, with warnings and infos", () => {
   const files = {
     "/etc/sv/supervisord.conf": "[supervisord]\n[include]\nfiles=conf.d/*.ini missing/*.conf\n",
     "/etc/sv/conf.d/b.ini": "[program:b]\ncommand=/bin/cat %(here)s\n",
@@ -120,7 +120,7 @@ Deno.test("loadConfig() reads [include] files relative to the main file, with wa
   ]);
 });
 
-Deno.test("loadConfig() keeps a [group:x]'s members out of their own groups", () => {
+Deno.test("[CFG.group.membership] loadConfig() keeps a [group:x]'s members out of their own groups", () => {
   const conf = `[supervisord]
 [program:a]
 command=/bin/cat
@@ -137,7 +137,7 @@ priority=1
   ]);
 });
 
-Deno.test("loadConfig() reads servers: inet first, then unix, with defaults", () => {
+Deno.test("[CFG.inet_http_server.username,CFG.inet_http_server.password] loadConfig() reads servers: inet first, then unix, with defaults", () => {
   const conf = `[supervisord]
 [unix_http_server]
 file=%(here)s/run/s.sock

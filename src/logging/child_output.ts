@@ -38,6 +38,8 @@ export interface ProcessOutputContext {
   strip_ansi: boolean;
   /** Initial observer of every chunk (see {@linkcode ChildOutput.onOutput}). */
   onOutput?: OutputObserver;
+  /** An event listener's output: its stdout is the protocol channel, never in capture mode. */
+  listener?: boolean;
   /** Random numbers in [0, 1) for AUTO names; default `Math.random`. */
   random?: () => number;
 }
@@ -97,7 +99,10 @@ class ProcessOutput implements ChildOutput {
     this.#strip = ctx.strip_ansi;
     this.#plans = plans;
     this.onOutput = ctx.onOutput ?? null;
-    this.#captureMax = { stdout: proc.stdout_capture_maxbytes, stderr: proc.stderr_capture_maxbytes };
+    this.#captureMax = {
+      stdout: ctx.listener === true ? 0 : proc.stdout_capture_maxbytes,
+      stderr: proc.stderr_capture_maxbytes,
+    };
     const name = pyRepr(proc.name);
     this.#echoHead = { stdout: `${name} stdout output:\n`, stderr: `${name} stderr output:\n` };
   }

@@ -38,8 +38,12 @@ import { type ProcessHost, Subprocess } from "./subprocess.ts";
 export interface EngineHost {
   readonly runtime: Runtime;
   readonly logger: Logger;
-  /** Creates a process's output sink (AUTO log files are created now); null discards output. */
-  createOutput(config: ProcessConfig): Promise<ChildOutput | null>;
+  /**
+   * Creates a process's output sink (AUTO log files are created now); null
+   * discards output. An event listener's stdout carries the listener
+   * protocol: it is logged but never captured.
+   */
+  createOutput(config: ProcessConfig, listener: boolean): Promise<ChildOutput | null>;
   /** Builds what to spawn for a process; throws SpawnError. */
   prepare(proc: Subprocess): SpawnOptions;
   /** The daemon's event bus, kept across reloads; a fresh one when absent. */
@@ -123,9 +127,10 @@ export class Supervisor {
   async addProcessGroup(config: ProcessGroupConfig): Promise<boolean> {
     if (this.groups.has(config.name)) return false;
     const procs: Subprocess[] = [];
+    const listener = config.kind === "eventlistener";
     for (const pc of config.processes) {
-      const proc = new Subprocess(pc, config.name, this.#processHost, await this.host.createOutput(pc));
-      this.#emitLogEvents(proc);
+      const proc = new Subprocess(pc, config.name, this.#processHost, await this.host.createOutput(pc, listener));
+      this.#emitLogEvents(proc, listener);
       procs.push(proc);
     }
     if (this.groups.has(config.name)) return false;
@@ -136,9 +141,14 @@ export class Supervisor {
     return true;
   }
 
-  /** PROCESS_LOG_* events (`<channel>_events_enabled`) and PROCESS_COMMUNICATION_* events (capture mode). */
-  #emitLogEvents(proc: Subprocess): void {
-    const { stdout_events_enabled: stdout, stderr_events_enabled: stderr } = proc.config;
+  /**
+   * PROCESS_LOG_* events (`<channel>_events_enabled`) and
+   * PROCESS_COMMUNICATION_* events (capture mode). A listener's stdout, the
+   * protocol channel, sends neither (Python's PEventListenerDispatcher).
+   */
+  #emitLogEvents(proc: Subprocess, listener: boolean): void {
+    const stdout = proc.config.stdout_events_enabled && !listener;
+    const stderr = proc.config.stderr_events_enabled;
     if (proc.output === null) return;
     proc.output.onComm = (channel, data) => {
       const source = { processname: proc.name, groupname: proc.groupName, pid: proc.pid };

@@ -101,11 +101,13 @@ Deno.test({
     chmodSync(tmp.path, 0o777);
     const path = conf(
       tmp.path,
-      "user=nobody\n[program:who]\ncommand=/bin/sh -c 'id -u; exec sleep 300'\nstdout_logfile=%(here)s/who.log\n",
+      'user=nobody\n[program:who]\ncommand=/bin/sh -c \'id -u; awk "/^Groups:/ { print \\$2 }" /proc/self/status; ' +
+        "exec sleep 300'\nstdout_logfile=%(here)s/who.log\n",
     );
     using d = new ForegroundDaemon("ours", ["-n", "-c", path], { cwd: tmp.path, env: fixedEnv() });
     await d.waitFor(/success: who /);
-    assert.equal(readFileSync(join(tmp.path, "who.log"), "utf8"), "65534\n");
+    // uid, then the supplementary groups Python's drop_privileges sets (the primary gid).
+    assert.equal(readFileSync(join(tmp.path, "who.log"), "utf8"), "65534\n65534\n");
     assert.ok(d.lines().includes("INFO Set uid to user 65534 succeeded"));
     d.signal("SIGTERM");
     assert.equal((await d.exited).code, 0);

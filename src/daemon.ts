@@ -31,7 +31,7 @@ import { createProcessOutput } from "./logging/child_output.ts";
 import { createMainLogger } from "./logging/main_logger.ts";
 import type { Logger } from "./logging/types.ts";
 import { EventBus } from "./events/events.ts";
-import { spawnOptionsFor } from "./process/spawn_options.ts";
+import { spawnOptionsFor, supplementaryGroups } from "./process/spawn_options.ts";
 import { type EngineSignal, Supervisor } from "./process/supervisor.ts";
 import type { Runtime } from "./runtime/types.ts";
 
@@ -113,7 +113,12 @@ export async function startDaemon(
 function userToBecome(rt: Runtime, options: ServerOptions): CopyUser | null {
   if (options.uid === null || options.uid === rt.uid()) return null;
   if (rt.uid() !== 0) throw new ConfigError("Can't drop privilege as nonroot user", options.configfile);
-  return { uid: options.uid, gid: options.gid ?? options.uid };
+  const gid = options.gid ?? options.uid;
+  const db = {
+    passwd: () => parsePasswd(readText(rt, "/etc/passwd")),
+    groups: () => parseGroup(readText(rt, "/etc/group")),
+  };
+  return { uid: options.uid, gid, groups: supplementaryGroups(options.uid, gid, db) };
 }
 
 /** The engine, wired to the runtime, the main log and the spawn rules. */

@@ -12,8 +12,8 @@
  * checks passed.
  *
  * `user=` (SURFACE DAEMON.user): a root supervisord whose config names
- * another user starts the copy as that user (uid and primary gid; the
- * runtimes set no supplementary groups). In the foreground the parent stays
+ * another user starts the copy as that user (uid, primary gid and the
+ * supplementary groups Python sets). In the foreground the parent stays
  * as a thin relay: the copy shares its stdio, the parent forwards the
  * signals supervisord handles and exits with the copy's status.
  *
@@ -31,6 +31,7 @@ export const DAEMON_CHILD_ENV = "SUPERVISOR_TS_DAEMON_CHILD";
 export interface CopyUser {
   uid: number;
   gid: number;
+  groups: number[];
 }
 
 const READY_LINE = "supervisord-ready\n";
@@ -59,6 +60,7 @@ function copyOptions(rt: Runtime, kind: "daemon" | "relay", user: CopyUser | nul
   if (user !== null) {
     opts.uid = user.uid;
     opts.gid = user.gid;
+    opts.groups = user.groups;
   }
   return opts;
 }

@@ -74,9 +74,17 @@ export function userSwitchFor(
   if (gid === undefined) return { kind: "fail", reason: `Can't find uid ${uid}` };
   if (uid === currentUid) return { kind: "keep" };
   if (currentUid !== 0) return { kind: "fail", reason: "Can't drop privilege as nonroot user" };
+  return { kind: "switch", uid, gid, groups: supplementaryGroups(uid, gid, db) };
+}
+
+/**
+ * The groups Python's `drop_privileges` gives a user: the primary `gid`
+ * first, then every group whose member list names the user of `uid`.
+ */
+export function supplementaryGroups(uid: number, gid: number, db: Pick<SpawnContext, "passwd" | "groups">): number[] {
   const name = db.passwd().find((p) => p.uid === uid)?.name;
-  const member = db.groups().filter((g) => name !== undefined && g.members.includes(name)).map((g) => g.gid);
-  return { kind: "switch", uid, gid, groups: [gid, ...member] };
+  if (name === undefined) return [gid];
+  return [gid, ...db.groups().filter((g) => g.members.includes(name)).map((g) => g.gid)];
 }
 
 /** The shell that prints a child-side failure. */

@@ -92,8 +92,9 @@ export async function startDaemon(
 
   const unsubscribe = SIGNALS.map((sig) => rt.onSignal(sig, () => sup.handleSignal(sig)));
   if (isDaemonChild(rt.env()) && run.first) enterDaemonMode(rt, logger, options);
+  // Python logs "started" only once the pidfile is written (MLOG.pidfail replaces it).
   const pidfileWritten = await writePidfile(rt, logger, options.pidfile);
-  logger.info(`supervisord started with pid ${rt.pid}`);
+  if (pidfileWritten) logger.info(`supervisord started with pid ${rt.pid}`);
 
   const outcome = await sup.run();
   sup.closePools();

@@ -7,7 +7,7 @@ const END = "<!--XSUPERVISOR:END-->";
 
 const show = (pieces: OutputPiece[]) => pieces.map((p) => `${p.kind}:${t(p.data)}`);
 
-Deno.test("[EVT.comm] the observed block: text around it is logged, the block becomes one comm event", () => {
+Deno.test("[EVT.comm,LOG.child.capture] the observed block: text around it is logged, the block becomes one comm event", () => {
   const s = new CaptureSplitter({ maxbytes: 1024 });
   deepEqual(show(s.feed(b(`before\n${BEGIN}hello comm${END}after\n`))), [
     "log:before\n",

@@ -96,7 +96,7 @@ Deno.test("[LSN.result] only the length is read from the result line; the RESULT
   equal(proto.state, ListenerState.ACKNOWLEDGED);
 });
 
-Deno.test("[LSN.result,LSN.unknown] a bad result line: WARN with the line, UNKNOWN, event rejected", () => {
+Deno.test("[LSN.result,LSN.unknown,MLOG.events] a bad result line: WARN with the line, UNKNOWN, event rejected", () => {
   const { proto, feed, rejected, event } = busy();
   deepEqual(feed("bogus data\nmore"), [
     "WARN lst: bad result line: 'bogus data'",

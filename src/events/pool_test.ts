@@ -27,7 +27,7 @@ function setup(opts: { name?: string; buffer_size?: number; events?: EventTypeNa
   return { bus, logger, pool, listeners, logs };
 }
 
-Deno.test("[EVT.envelope,EVT.dispatch] the A.7 startup sequence reaches a READY listener one event at a time", () => {
+Deno.test("[EVT.envelope,EVT.dispatch,MLOG.events] the A.7 startup sequence reaches a READY listener one event at a time", () => {
   const { bus, pool, listeners, logs } = setup();
   const l = listeners[0]!;
   bus.notify(processGroupEvent("ADDED", "ev"));
@@ -88,7 +88,7 @@ Deno.test("[EVT.serial] the global serial comes from the first pool; each pool n
   equal(bus.nextSerial(), 3);
 });
 
-Deno.test("[EVT.buffer] a full buffer drops its oldest event with an ERRO line", () => {
+Deno.test("[EVT.buffer,MLOG.events] a full buffer drops its oldest event with an ERRO line", () => {
   const { bus, pool, logs } = setup({ buffer_size: 2 });
   for (const g of ["a", "b", "c"]) bus.notify(processGroupEvent("ADDED", g));
   deepEqual(logs(), ["ERRO pool ev event buffer overflowed, discarding event 0"]);

@@ -61,7 +61,8 @@ export class Subprocess {
   killing = false;
   exitstatus: number | null = null;
   spawnerr: string | null = null;
-  laststopreport = 0;
+  /** Monotonic ms of the last `waiting for <name> to stop` line; null = none since the stop request. */
+  laststopreport: number | null = null;
   /** The running child, if any. */
   child: Child | null = null;
   /** The listener protocol when this process is an event listener (its pool sets it). */
@@ -206,7 +207,7 @@ export class Subprocess {
 
   /** Administrative stop (RPC stop, group stop, shutdown). */
   stop(): string | null {
-    this.laststopreport = 0;
+    this.laststopreport = null;
     return this.kill(this.config.stopsignal);
   }
 
@@ -214,7 +215,7 @@ export class Subprocess {
   stopReport(): void {
     if (this.state !== ProcessState.STOPPING) return;
     const now = this.#now();
-    if (now > this.laststopreport + 2000) {
+    if (this.laststopreport === null || now > this.laststopreport + 2000) {
       this.host.logger.info(`waiting for ${this.name} to stop`);
       this.laststopreport = now;
     }

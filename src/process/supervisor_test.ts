@@ -61,7 +61,7 @@ Deno.test("[PROC.autorestart] a killed autorestart child is respawned at once", 
   equal(runtime.spawns.length, 2);
 });
 
-Deno.test("[PROC.order.shutdown,SIG.exit] SIGTERM stops one group at a time, highest priority first", async () => {
+Deno.test("[PROC.order.shutdown,SIG.exit,MLOG.sig.exit,MLOG.waitdie] SIGTERM stops one group at a time, highest priority first", async () => {
   const { sup, runtime, logger, states, outcome } = await setup([
     group("low", 1, [{ startsecs: 0 }]),
     group("high", 9, [{ startsecs: 0 }, { startsecs: 0 }]),
@@ -96,7 +96,7 @@ Deno.test("[PROC.order.shutdown] BACKOFF processes go to FATAL at shutdown", asy
   equal(outcome(), "shutdown");
 });
 
-Deno.test("[PROC.order.shutdown] the waiting report repeats every 3 s while processes survive", async () => {
+Deno.test("[PROC.order.shutdown,MLOG.waitdie] the waiting report repeats every 3 s while processes survive", async () => {
   const { sup, logger, advance } = await setup([group("a", 1, [{ stopwaitsecs: 100 }])]);
   sup.shutdown();
   await settle();
@@ -108,7 +108,7 @@ Deno.test("[PROC.order.shutdown] the waiting report repeats every 3 s while proc
   equal(waits(), 2);
 });
 
-Deno.test("[SIG.hup] SIGHUP stops everything and reports a restart; SIGHUP during shutdown is ignored", async () => {
+Deno.test("[SIG.hup,MLOG.sig.restart] SIGHUP stops everything and reports a restart; SIGHUP during shutdown is ignored", async () => {
   const a = await setup([group("a", 1, [{ startsecs: 0 }])]);
   a.sup.handleSignal("SIGHUP");
   await settle();
@@ -125,7 +125,7 @@ Deno.test("[SIG.hup] SIGHUP stops everything and reports a restart; SIGHUP durin
   equal(b.outcome(), "shutdown");
 });
 
-Deno.test("[SIG.usr2] SIGUSR2 logs the reopen request", async () => {
+Deno.test("[SIG.usr2,MLOG.sig.usr2] SIGUSR2 logs the reopen request", async () => {
   const { sup, logger } = await setup([]);
   sup.handleSignal("SIGUSR2");
   deepEqual(logger.lines.slice(-2), [
@@ -183,4 +183,46 @@ Deno.test("[EVT.tick] ticks need a subscriber: no timer is armed for them otherw
   await settle();
   equal(ticks.length, 1);
   ok(ticks[0]!.startsWith("when:"));
+});
+
+Deno.test("[MLOG.statedump,MLOG.waitdie] each shutdown report is followed by one BLAT state line per unstopped process", async () => {
+  const { sup, logger } = await setup([group("a", 1, [{ startsecs: 100 }]), group("b", 2, [{ stopwaitsecs: 100 }])]);
+  logger.level = "blather";
+  sup.shutdown();
+  await settle();
+  const report = logger.lines.findIndex((l) => l.startsWith("INFO waiting for"));
+  deepEqual(logger.lines.slice(report, report + 3), [
+    "INFO waiting for a_0, b_0 to die",
+    "BLAT a_0 state: STARTING",
+    "BLAT b_0 state: STOPPING",
+  ]);
+});
+
+Deno.test("[SIG.exit,MLOG.sig.exit] SIGINT and SIGQUIT are exit requests too", async () => {
+  for (const sig of ["SIGINT", "SIGQUIT"] as const) {
+    const { sup, logger, runtime, outcome } = await setup([group("a", 1, [{ startsecs: 0 }])]);
+    sup.handleSignal(sig);
+    await settle();
+    ok(logger.lines.includes(`WARN received ${sig} indicating exit request`));
+    runtime.lastChild.terminate("SIGTERM");
+    await settle(60);
+    equal(outcome(), "shutdown");
+  }
+});
+
+Deno.test("[GEN.mainloop] nothing waits for a poll: spawns, restarts and stops happen without the clock moving", async () => {
+  const { sup, runtime, states, outcome } = await setup([group("a", 1, [{ startsecs: 0, autorestart: true }])]);
+  equal(runtime.spawns.length, 1, "the first autostart spawn needs no 1 s poll");
+  await settle();
+  deepEqual(states(), ["a_0:RUNNING"], "startsecs=0 is promoted on the next pass, not a second later");
+  runtime.lastChild.exit(0);
+  await settle(60);
+  equal(runtime.spawns.length, 2, "an autorestart follows the exit at once");
+  sup.shutdown();
+  await settle();
+  equal(runtime.kills.length, 1, "a stop request is acted on at once");
+  runtime.lastChild.terminate("SIGTERM");
+  await settle(60);
+  equal(outcome(), "shutdown");
+  equal(runtime.clock.monotonic(), 0, "all of it without advancing the clock");
 });

@@ -62,7 +62,7 @@ Deno.test("[XMLRPC.dispatch] a wrong parameter count is INCORRECT_PARAMETERS; op
   assertEquals(await rpc(d, "supervisor.startProcess", ["nosuch"]), fault(10, "BAD_NAME: nosuch"));
 });
 
-Deno.test("[XMLRPC.request,HTTP.rpc2] malformed bodies and empty method names are HTTP 400 with ERRO lines", async () => {
+Deno.test("[XMLRPC.request,HTTP.rpc2,MLOG.rpc] malformed bodies and empty method names are HTTP 400 with ERRO lines", async () => {
   const { d, lines } = setup();
   const bad: RpcReply = await d.handle("hello");
   assertEquals(bad, { status: 400, body: null });
@@ -77,7 +77,7 @@ Deno.test("[XMLRPC.request,HTTP.rpc2] malformed bodies and empty method names ar
   });
 });
 
-Deno.test("[XMLRPC.500] an unexpected exception or an unmarshallable result is HTTP 500 with a CRIT line", async () => {
+Deno.test("[XMLRPC.500,MLOG.rpc] an unexpected exception or an unmarshallable result is HTTP 500 with a CRIT line", async () => {
   const { d, lines } = setup();
   assertEquals(await d.handle(encodeMethodCall("supervisor.boom", [])), { status: 500, body: null });
   match(
@@ -88,7 +88,7 @@ Deno.test("[XMLRPC.500] an unexpected exception or an unmarshallable result is H
   match(lines.at(-1) ?? "", /Cannot marshal null/);
 });
 
-Deno.test("RpcDispatcher.handle() writes supervisord's TRAC lines for calls, results and faults", async () => {
+Deno.test("[MLOG.rpc] RpcDispatcher.handle() writes supervisord's TRAC lines for calls, results and faults", async () => {
   const { d, lines } = setup();
   await rpc(d, "supervisor.getPID");
   await rpc(d, "supervisor.nosuch");

@@ -219,7 +219,8 @@ export class SupervisorApi {
     let timer = 0;
     const report = () => {
       proc.stopReport();
-      timer = clock.setTimeout(report, 2000);
+      // Just past the 2 s throttle of stopReport(), which needs strictly more than 2 s.
+      timer = clock.setTimeout(report, 2001);
     };
     report();
     const done = untilSettled(this.ctx, proc, () => STOPPED_STATES.has(proc.state));

@@ -1,5 +1,5 @@
-import { deepEqual, equal, ok, rejects } from "node:assert/strict";
-import { programGroup, settle, type TestDaemon, testDaemon } from "./_api_testing.ts";
+import { deepEqual, equal, match, ok, rejects } from "node:assert/strict";
+import { MAIN_LOG, programGroup, settle, type TestDaemon, testDaemon } from "./_api_testing.ts";
 import type { ApiContext } from "./api_context.ts";
 import { Faults, RpcError } from "./faults.ts";
 import { logHandlers } from "./log_api.ts";
@@ -142,7 +142,7 @@ Deno.test("[RPC.supervisor.signalProcess,DT.signal] a signal parameter goes thro
   );
 });
 
-Deno.test("[RPC.supervisor.startProcess,FAULT.table] startProcess on a process in UNKNOWN state: FAILED with Python's text", async () => {
+Deno.test("[RPC.supervisor.startProcess,FAULT.table,PROC.unknown] startProcess on a process in UNKNOWN state: FAILED with Python's text", async () => {
   const d = await daemon();
   d.start("solo");
   d.rt.kill = () => {
@@ -168,4 +168,56 @@ Deno.test("[RPC.supervisor.startProcess] wait follows Python's truth value: [] a
   void d.call("supervisor.startProcess", "grp:gp2", "yes").then(() => waited = false);
   await settle();
   ok(waited, "a true wait answered before startsecs");
+});
+
+Deno.test("[PROC.order.rpcall] stopAllProcesses signals every process of every group in one go, in priority order", async () => {
+  const d = await daemon();
+  const gp1 = d.start("grp", "gp1");
+  const gp2 = d.start("grp", "gp2");
+  const solo = d.start("solo");
+  const result = d.call("supervisor.stopAllProcesses");
+  await settle();
+  deepEqual(
+    d.rt.kills.map((k) => k.pid),
+    [gp1.pid, gp2.pid, solo.pid],
+    "all signalled before any has exited: not group by group",
+  );
+  solo.terminate("SIGTERM");
+  gp1.terminate("SIGTERM");
+  gp2.terminate("SIGTERM");
+  await settle();
+  d.rt.clock.advance(POLL_MS);
+  deepEqual(names(await result), ["gp1", "gp2", "solo"]);
+});
+
+Deno.test("[PROC.order.rpcall] startAllProcesses spawns every process of every group in one go", async () => {
+  const d = await daemon();
+  const result = d.call("supervisor.startAllProcesses", false);
+  await settle();
+  deepEqual(d.rt.spawns.map((c) => c.options.path), ["/bin/grp", "/bin/grp", "/bin/solo"]);
+  deepEqual(names(await result), ["gp1", "gp2", "solo"]);
+});
+
+Deno.test("[MLOG.waitstop] a waiting stopProcess logs 'waiting for <name> to stop' at once, then every 2 s", async () => {
+  const d = await daemon();
+  const child = d.start("solo");
+  d.rt.clock.advance(1000);
+  const lines = () => (d.rt.fs.text(MAIN_LOG) ?? "").split("\n").filter((l) => l.includes("to stop"));
+  const result = d.call("supervisor.stopProcess", "solo");
+  await settle();
+  equal(lines().length, 1);
+  match(lines()[0]!, /^\S+ \S+ INFO waiting for solo to stop$/);
+  d.rt.clock.advance(1999);
+  await settle();
+  equal(lines().length, 1, "not before 2 s");
+  d.rt.clock.advance(2);
+  await settle();
+  equal(lines().length, 2, "again after 2 s");
+  child.terminate("SIGTERM");
+  await settle(60);
+  d.rt.clock.advance(POLL_MS);
+  equal(await result, true);
+  d.rt.clock.advance(10_000);
+  await settle();
+  equal(lines().length, 2, "nothing once stopped");
 });

@@ -1,6 +1,7 @@
 /**
  * supervisord's startup sequence, run and shutdown once its config is
- * loaded: main log and buffered parse messages, AUTO child log cleanup,
+ * loaded: resource limits (first start), main log and buffered parse
+ * messages, AUTO child log cleanup,
  * process groups, signal handlers, daemon mode, pidfile, the engine, and the
  * cleanup after it stops (SURFACE STARTUP.order, DAEMON.*).
  *
@@ -26,6 +27,7 @@ import {
   stripDaemonMarker,
 } from "./daemonize.ts";
 import { ConfigError } from "./config/errors.ts";
+import { raiseRlimits } from "./daemon_rlimits.ts";
 import { cleanupAutoChildLogs } from "./logging/childlog_cleanup.ts";
 import { createProcessOutput } from "./logging/child_output.ts";
 import { createMainLogger } from "./logging/main_logger.ts";
@@ -45,12 +47,12 @@ const ROOT_WARNING = "Supervisor is running as root.  Privileges were not droppe
   "file to avoid this message.";
 
 /** Messages gathered before the logger exists, logged in supervisord's order (STARTUP.parsemsgs). */
-function startupMessages(rt: Runtime, options: ServerOptions, config: SupervisorConfig) {
+function startupMessages(rt: Runtime, options: ServerOptions, config: SupervisorConfig, rlimitInfos: string[]) {
   const critical: string[] = [];
   const info: string[] = [];
   if (options.uid === null && rt.uid() === 0) critical.push(ROOT_WARNING);
   if (options.uid !== null && options.uid === rt.uid()) info.push(`Set uid to user ${options.uid} succeeded`);
-  return { critical, warn: config.parseWarnings, info: [...config.parseInfos, ...info] };
+  return { critical, warn: config.parseWarnings, info: [...config.parseInfos, ...info, ...rlimitInfos] };
 }
 
 /** Runs supervisord on a loaded config; resolves to the exit status or "restart". */
@@ -64,6 +66,9 @@ export async function startDaemon(
   const user = copy ? null : userToBecome(rt, options);
   if (run.first && !options.nodaemon && !copy) return daemonizeParent(rt, user);
   if (user !== null) return relayAsUser(rt, user);
+  // Python raises the limits after dropping privileges, on the first start only (the copy is a first start).
+  const limits = run.first ? raiseRlimits(rt, options) : { infos: [], error: null };
+  if (limits.error !== null) throw new ConfigError(limits.error, options.configfile);
   const logger = await createMainLogger(rt, {
     logfile: options.logfile,
     maxbytes: options.logfile_maxbytes,
@@ -71,7 +76,7 @@ export async function startDaemon(
     level: options.loglevel,
     echo: options.nodaemon && !options.silent ? rt.stdout : null,
   });
-  const messages = startupMessages(rt, options, config);
+  const messages = startupMessages(rt, options, config, limits.infos);
   for (const m of messages.critical) logger.critical(m);
   for (const m of messages.warn) logger.warn(m);
   for (const m of messages.info) logger.info(m);

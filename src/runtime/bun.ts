@@ -2,7 +2,8 @@
 /**
  * The Bun adapter: `createBunRuntime()` maps the {@linkcode Runtime}
  * interface onto Bun's APIs and its node:* modules. Processes live in
- * bun_spawn.ts, files in bun_fs.ts, HTTP in bun_http.ts; this file holds the
+ * bun_spawn.ts, files in bun_fs.ts, HTTP in bun_http.ts, resource limits in
+ * bun_rlimit.ts; this file holds the
  * process's own identity, the clock and the standard streams.
  *
  * Python counterpart: supervisor/options.py (`ServerOptions`, the syscall
@@ -21,6 +22,7 @@ import { argv0FromCmdline, toBytes, writeAllSync } from "./_io.ts";
 import { bunKill, bunOnSignal, bunSpawn } from "./bun_spawn.ts";
 import { bunFs } from "./bun_fs.ts";
 import { bunRequest, bunServe } from "./bun_http.ts";
+import { bunRlimits } from "./bun_rlimit.ts";
 
 function output(fd: number): OutputStream {
   return {
@@ -106,6 +108,7 @@ export function createBunRuntime(): Runtime {
     gid: () => nodeProcess.getgid?.() ?? 0,
     euid: () => nodeProcess.geteuid?.() ?? 0,
     umask: (mask) => (mask === undefined ? nodeProcess.umask() : nodeProcess.umask(mask)),
+    ...bunRlimits(),
     stdin: input(),
     stdout: output(1),
     stderr: output(2),

@@ -18,6 +18,7 @@ import { spawnCases } from "./_contract_spawn.ts";
 import { httpCases } from "./_contract_http.ts";
 import { fsCases } from "./_contract_fs.ts";
 import { stdinCases } from "./_contract_stdin.ts";
+import { rlimitCases } from "./_contract_rlimit.ts";
 
 /**
  * Registers the contract tests for `rt`.
@@ -31,7 +32,7 @@ import { stdinCases } from "./_contract_stdin.ts";
  * ```
  */
 export function runtimeContract(rt: Runtime, test: (name: string, fn: () => Promise<void>) => void): void {
-  for (const [name, fn] of [...spawnCases, ...httpCases, ...fsCases, ...stdinCases]) {
+  for (const [name, fn] of [...spawnCases, ...httpCases, ...fsCases, ...stdinCases, ...rlimitCases]) {
     test(`[${rt.name}] ${name}`, () => fn(rt));
   }
 }

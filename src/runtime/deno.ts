@@ -1,7 +1,8 @@
 /**
  * The Deno adapter: `createDenoRuntime()` maps the {@linkcode Runtime}
  * interface onto Deno's APIs. Processes live in deno_spawn.ts, files in
- * deno_fs.ts, HTTP in deno_http.ts; this file holds the process's own
+ * deno_fs.ts, HTTP in deno_http.ts, resource limits in
+ * deno_rlimit.ts; this file holds the process's own
  * identity, the clock and the standard streams.
  *
  * Needs `-A` (run, read, write, net, env and sys permissions) and a Deno
@@ -20,6 +21,7 @@ import { argv0FromCmdline, toBytes, writeAllSync } from "./_io.ts";
 import { denoKill, denoOnSignal, denoSpawn } from "./deno_spawn.ts";
 import { denoFs } from "./deno_fs.ts";
 import { denoRequest, denoServe } from "./deno_http.ts";
+import { denoRlimits } from "./deno_rlimit.ts";
 
 function output(stream: typeof Deno.stdout | typeof Deno.stderr): OutputStream {
   return {
@@ -101,6 +103,7 @@ export function createDenoRuntime(): Runtime {
     gid: () => Deno.gid() ?? 0,
     euid: () => geteuid?.() ?? Deno.uid() ?? 0,
     umask: (mask) => (mask === undefined ? Deno.umask() : Deno.umask(mask)),
+    ...denoRlimits(),
     stdin: input(),
     stdout: output(Deno.stdout),
     stderr: output(Deno.stderr),

@@ -3,6 +3,7 @@
  * unit tests of the core. It has a manual clock, an in-memory file system
  * (fake_fs.ts), scripted children the test drives (write output, exit, die
  * by a signal), recorded spawns and kills, signal delivery with `raise()`,
+ * settable resource limits (fake_rlimit.ts),
  * captured stdout/stderr, in-memory HTTP serving, and an `exit()` that throws
  * a catchable {@linkcode FakeExit}.
  *
@@ -20,6 +21,8 @@ import type {
   Handler,
   Listener,
   OutputStream,
+  Rlimit,
+  RlimitResource,
   Runtime,
   Signal,
   SpawnOptions,
@@ -36,10 +39,12 @@ import {
 import { FakeFileSystem, normalizePath } from "./fake_fs.ts";
 import { ManualClock } from "./fake_clock.ts";
 import { FakeStdinStream } from "./fake_stdin.ts";
+import { FakeRlimits } from "./fake_rlimit.ts";
 
 export { FakeFileSystem, normalizePath } from "./fake_fs.ts";
 export { ManualClock } from "./fake_clock.ts";
 export { FakeStdinStream } from "./fake_stdin.ts";
+export { FakeRlimits } from "./fake_rlimit.ts";
 
 /** Thrown by `FakeRuntime.exit()`; `code` is the requested exit status. */
 export class FakeExit extends Error {
@@ -333,6 +338,17 @@ export class FakeRuntime implements Runtime {
     const previous = this.umaskValue;
     if (mask !== undefined) this.umaskValue = mask;
     return previous;
+  }
+
+  /** Resource limits: set `rlimits.limits`, `canRaiseHard`, `setError`; read `rlimits.calls`. */
+  readonly rlimits: FakeRlimits = new FakeRlimits(() => this.euidValue);
+
+  getRlimit(resource: RlimitResource): Rlimit | null {
+    return this.rlimits.get(resource);
+  }
+
+  setRlimit(resource: RlimitResource, soft: number, hard: number): void {
+    this.rlimits.set(resource, soft, hard);
   }
 
   /** Standard input: the test feeds it with `feedStdin()` and ends it with `endStdin()`. */

@@ -13,10 +13,24 @@
  * its pid, so `kill(-pid)` reaches the whole group; unlike Python's children
  * they have no controlling terminal.
  *
- * Known gaps on both runtimes (documented once, here): no supplementary groups
- * are set when switching user (the runtimes clear them; Python sets the user's
- * groups), no resource limits (`minfds`/`minprocs`), no `fork()`, no "core
- * dumped" flag in exit statuses. Per runtime: Deno cannot send signals beyond
+ * Resource limits (`minfds`/`minprocs`, SURFACE DAEMON.rlimits) are read and
+ * set with getrlimit/setrlimit through each runtime's FFI (libc.so.6), with
+ * /proc/self/limits and util-linux `prlimit` as the fallback; see
+ * {@linkcode Runtime.getRlimit}. Both Deno and Bun raise their own soft
+ * RLIMIT_NOFILE to the hard limit when they start (as Node does) and the
+ * value from before is lost, so the core sees soft == hard for open files:
+ * "Increased RLIMIT_NOFILE" is logged only when the hard limit is below
+ * `minfds`, and children inherit soft = hard rather than Python's
+ * max(original soft, minfds). RLIMIT_NPROC is untouched by the runtimes.
+ *
+ * Switching user: the runtimes' own uid/gid switch clears the supplementary
+ * groups, so when `SpawnOptions.groups` is given and util-linux `setpriv` is
+ * installed, the shim is started through `setpriv`, which sets uid, gid and
+ * the groups Python sets; without `setpriv` the child has no supplementary
+ * groups.
+ *
+ * Known gaps on both runtimes (documented once, here): the open-files soft
+ * limit above, no `fork()`, no "core dumped" flag in exit statuses. Per runtime: Deno cannot send signals beyond
  * SIGSYS, and its children start with the glibc-internal signals 32 and 33
  * ignored too; Bun's stdin pipe does not report EPIPE, so a write is refused
  * only once the child has exited. The exec shim's own residual differences
@@ -296,6 +310,21 @@ export interface FileSystem {
   unlinkSync(path: string): void;
 }
 
+/** A resource limit the core manages: RLIMIT_NOFILE (`minfds`) or RLIMIT_NPROC (`minprocs`). */
+export type RlimitResource = "nofile" | "nproc";
+
+/**
+ * The value that stands for "unlimited" (RLIM_INFINITY) in {@linkcode Rlimit},
+ * as in Python's `resource` module on Linux.
+ */
+export const RLIM_INFINITY = -1;
+
+/** Soft and hard values of one resource limit; {@linkcode RLIM_INFINITY} (-1) means unlimited. */
+export interface Rlimit {
+  soft: number;
+  hard: number;
+}
+
 /** A standard stream of this process. */
 export interface OutputStream {
   /** Writes all of `data` before returning. */
@@ -380,6 +409,18 @@ export interface Runtime {
   euid(): number;
   /** Returns the umask; with `mask`, sets it and returns the previous one. */
   umask(mask?: number): number;
+  /**
+   * This process's `resource` limit (getrlimit(2)); -1 stands for unlimited.
+   * Null when the host cannot tell (Python skips a limit its platform lacks).
+   */
+  getRlimit(resource: RlimitResource): Rlimit | null;
+  /**
+   * Sets this process's `resource` limit (setrlimit(2)); -1 stands for
+   * unlimited. Throws PermissionDeniedError (EPERM: raising the hard limit
+   * without CAP_SYS_RESOURCE, or open files above fs.nr_open) or RuntimeError
+   * (EINVAL: soft above hard). Children spawned afterwards inherit the limit.
+   */
+  setRlimit(resource: RlimitResource, soft: number, hard: number): void;
   /** Standard input; nothing reads it until the core asks. */
   readonly stdin: InputStream;
   readonly stdout: OutputStream;

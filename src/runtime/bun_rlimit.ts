@@ -1,0 +1,126 @@
+/**
+ * Bun adapter, resource limits: getrlimit(2)/setrlimit(2) from libc.so.6
+ * through `bun:ffi` (loaded lazily with `import.meta.require`, so Deno can
+ * import this file and type-check it; works in `bun build --compile`
+ * binaries); the errno of a failed call is read at once from
+ * `__errno_location()`. Where FFI is not available, limits are read from
+ * /proc/self/limits and set by running util-linux `prlimit --pid <own pid>`.
+ *
+ * Python counterpart: the `resource` module (`getrlimit`, `setrlimit`) as
+ * supervisor/options.py (`set_rlimits_or_exit`) uses it.
+ * @module
+ */
+
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import nodeProcess from "node:process";
+import type { Rlimit, RlimitResource } from "./types.ts";
+import { errnoName, RuntimeError } from "./errors.ts";
+import {
+  checkRlimitArgs,
+  ffiPlatform,
+  fromRlim,
+  parseProcLimits,
+  prlimitArgs,
+  prlimitErrnoCode,
+  RESOURCES,
+  type RlimitFunctions,
+  type RlimitMechanism,
+  setRlimitError,
+  toRlim,
+} from "./_rlimit.ts";
+
+/** The slice of `bun:ffi` used here. */
+interface BunFfi {
+  dlopen(path: string, symbols: Record<string, { args: string[]; returns: string }>): {
+    symbols: Record<string, (...args: unknown[]) => unknown>;
+  };
+  read: { i32(ptr: number, offset: number): number };
+}
+
+interface Libc {
+  getrlimit(resource: number, buf: BigUint64Array): number;
+  setrlimit(resource: number, buf: BigUint64Array): number;
+  errno(): number;
+}
+
+let libc: Libc | null | undefined;
+
+/** libc's rlimit functions, opened once; null when FFI cannot reach them. */
+function openLibc(): Libc | null {
+  if (libc !== undefined) return libc;
+  libc = null;
+  if (!ffiPlatform(nodeProcess.platform, nodeProcess.arch)) return libc;
+  try {
+    const ffi = (import.meta as unknown as { require(id: string): BunFfi }).require("bun:ffi");
+    const { symbols } = ffi.dlopen("libc.so.6", {
+      getrlimit: { args: ["i32", "ptr"], returns: "i32" },
+      setrlimit: { args: ["i32", "ptr"], returns: "i32" },
+      __errno_location: { args: [], returns: "ptr" },
+    });
+    libc = {
+      getrlimit: (r, buf) => symbols.getrlimit!(r, buf) as number,
+      setrlimit: (r, buf) => symbols.setrlimit!(r, buf) as number,
+      errno: () => {
+        const where = symbols.__errno_location!() as number | null;
+        return where === null || where === 0 ? 0 : ffi.read.i32(where, 0);
+      },
+    };
+  } catch {
+    libc = null;
+  }
+  return libc;
+}
+
+function ffiGet(lib: Libc, resource: RlimitResource): Rlimit | null {
+  const buf = new BigUint64Array(2);
+  if (lib.getrlimit(RESOURCES[resource].number, buf) !== 0) return null;
+  return { soft: fromRlim(buf[0]!), hard: fromRlim(buf[1]!) };
+}
+
+function ffiSet(lib: Libc, resource: RlimitResource, soft: number, hard: number): void {
+  const buf = new BigUint64Array([toRlim(soft), toRlim(hard)]);
+  if (lib.setrlimit(RESOURCES[resource].number, buf) === 0) return;
+  throw setRlimitError(resource, soft, hard, errnoName(lib.errno()) ?? "EPERM");
+}
+
+function procGet(resource: RlimitResource): Rlimit | null {
+  try {
+    return parseProcLimits(fs.readFileSync("/proc/self/limits", "utf8"), resource);
+  } catch {
+    return null;
+  }
+}
+
+function prlimitSet(resource: RlimitResource, soft: number, hard: number): void {
+  const args = prlimitArgs(nodeProcess.pid, resource, soft, hard);
+  const out = spawnSync("prlimit", args, { stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
+  if (out.error !== undefined) {
+    throw new RuntimeError(`setrlimit ${RESOURCES[resource].name}: cannot run prlimit`, "ENOSYS", {
+      cause: out.error,
+    });
+  }
+  if (out.status !== 0) throw setRlimitError(resource, soft, hard, prlimitErrnoCode(out.stderr ?? ""));
+}
+
+/**
+ * The resource-limit methods of the Bun Runtime.
+ *
+ * @param mechanism "ffi" (the default) uses libc and falls back to
+ *   "prlimit" when FFI is unavailable; "prlimit" forces the fallback.
+ */
+export function bunRlimits(mechanism: RlimitMechanism = "ffi"): RlimitFunctions {
+  const lib = () => (mechanism === "ffi" ? openLibc() : null);
+  return {
+    getRlimit(resource) {
+      const l = lib();
+      return l !== null ? ffiGet(l, resource) : procGet(resource);
+    },
+    setRlimit(resource, soft, hard) {
+      checkRlimitArgs(resource, soft, hard);
+      const l = lib();
+      if (l !== null) ffiSet(l, resource, soft, hard);
+      else prlimitSet(resource, soft, hard);
+    },
+  };
+}

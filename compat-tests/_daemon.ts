@@ -21,8 +21,13 @@ export class ForegroundDaemon {
   readonly #waiters = new Set<() => void>();
   readonly exited: Promise<{ code: number | null; signal: string | null }>;
 
-  constructor(readonly side: Side, args: string[], opts: { cwd: string; env: Record<string, string> }) {
-    const argv = side === "ours" ? [...ourCommand(), ...args] : [REFERENCE, ...args];
+  /** `opts.prefix` runs the daemon under a wrapper command (e.g. `unshare …`). */
+  constructor(
+    readonly side: Side,
+    args: string[],
+    opts: { cwd: string; env: Record<string, string>; prefix?: string[] },
+  ) {
+    const argv = [...opts.prefix ?? [], ...(side === "ours" ? ourCommand() : [REFERENCE]), ...args];
     this.#child = spawn(argv[0]!, argv.slice(1), {
       cwd: opts.cwd,
       env: opts.env,

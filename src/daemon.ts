@@ -40,7 +40,14 @@ import type { Runtime } from "./runtime/types.ts";
 /** What a run of the daemon ended with: an exit status, or a request to reload. */
 export type DaemonOutcome = number | "restart";
 
-const SIGNALS = ["SIGTERM", "SIGINT", "SIGQUIT", "SIGHUP", "SIGUSR2"] as const satisfies readonly EngineSignal[];
+const SIGNALS = [
+  "SIGTERM",
+  "SIGINT",
+  "SIGQUIT",
+  "SIGHUP",
+  "SIGUSR2",
+  "SIGCHLD",
+] as const satisfies readonly EngineSignal[];
 
 const ROOT_WARNING = "Supervisor is running as root.  Privileges were not dropped because no user is " +
   "specified in the config file.  If you intend to run as root, you can set user=root in the config " +

@@ -27,6 +27,7 @@ import {
   TickClock,
 } from "../events/events.ts";
 import { ListenerProtocol } from "../events/listener_protocol.ts";
+import { decodeExitStatus } from "./exit_status.ts";
 import { EventListenerPool } from "../events/pool.ts";
 import type { ChildOutput, Logger } from "../logging/types.ts";
 import type { Runtime, SpawnOptions } from "../runtime/types.ts";
@@ -241,10 +242,21 @@ export class Supervisor {
         this.restart();
       }
     } else if (sig === "SIGCHLD") {
+      this.#reapOrphans();
       logger.debug(`received ${sig} indicating a child quit`);
     } else {
       logger.info(`received ${sig} indicating log reopen request`);
       this.reopenLogs();
+    }
+  }
+
+  /**
+   * Waits for exited children that are none of ours (orphans reparented to
+   * a PID 1 supervisord), as Python's `reap` does for unknown pids.
+   */
+  #reapOrphans(): void {
+    for (const { pid, status } of this.host.runtime.reapOrphans()) {
+      this.host.logger.info(`reaped unknown pid ${pid} (${decodeExitStatus(status).text})`);
     }
   }
 

@@ -226,3 +226,23 @@ Deno.test("[GEN.mainloop] nothing waits for a poll: spawns, restarts and stops h
   equal(outcome(), "shutdown");
   equal(runtime.clock.monotonic(), 0, "all of it without advancing the clock");
 });
+
+Deno.test("[PROC.reap,MLOG.reaped,SIG.chld] SIGCHLD reaps orphans the runtime reports, then logs the signal", async () => {
+  const { sup, runtime, logger, states } = await setup([group("a", 10, [{}])]);
+  logger.level = "debug";
+  const before = states();
+  runtime.orphans.push({ pid: 77, status: { code: 3, signal: null } }, {
+    pid: 78,
+    status: { code: null, signal: "SIGKILL" },
+  });
+  sup.handleSignal("SIGCHLD");
+  deepEqual(logger.lines.slice(-3), [
+    "INFO reaped unknown pid 77 (exit status 3)",
+    "INFO reaped unknown pid 78 (terminated by SIGKILL)",
+    "DEBG received SIGCHLD indicating a child quit",
+  ]);
+  deepEqual(states(), before, "managed processes are not touched");
+  sup.handleSignal("SIGCHLD");
+  equal(logger.lines.at(-1), "DEBG received SIGCHLD indicating a child quit");
+  equal(logger.lines.filter((l) => l.includes("reaped")).length, 2);
+});

@@ -23,6 +23,7 @@ import { bunKill, bunOnSignal, bunSpawn } from "./bun_spawn.ts";
 import { bunFs } from "./bun_fs.ts";
 import { bunRequest, bunServe } from "./bun_http.ts";
 import { bunRlimits } from "./bun_rlimit.ts";
+import { bunReapOrphans } from "./bun_reap.ts";
 
 function output(fd: number): OutputStream {
   return {
@@ -90,6 +91,7 @@ export function createBunRuntime(): Runtime {
     spawn: bunSpawn,
     kill: bunKill,
     onSignal: bunOnSignal,
+    reapOrphans: bunReapOrphans,
     serve: bunServe,
     request: bunRequest,
     fs: bunFs,

@@ -22,6 +22,7 @@ import type { ByteWriter, Child, ExitStatus, HandledSignal, Signal, SpawnOptions
 import { BrokenPipeError } from "./errors.ts";
 import { buildShimCommand, findSetpriv } from "./exec_shim.ts";
 import { mapError } from "./_map_error.ts";
+import { bunSpawned } from "./bun_reap.ts";
 
 function stdio(mode: StdioMode | undefined): "pipe" | "ignore" | "inherit" {
   return mode === "null" ? "ignore" : mode === "inherit" ? "inherit" : "pipe";
@@ -50,6 +51,7 @@ export function bunSpawn(opts: SpawnOptions): Child {
     throw mapError(e, `spawn ${opts.path}`);
   }
   let gone = false;
+  bunSpawned.add(proc.pid);
   const exited: Promise<ExitStatus> = proc.exited.then(
     (
       code,
@@ -59,6 +61,7 @@ export function bunSpawn(opts: SpawnOptions): Child {
     () => ({ code: null, signal: null }),
   ).then((status) => {
     gone = true;
+    bunSpawned.delete(proc.pid);
     return status;
   });
   const sink = options.stdin === "pipe" ? proc.stdin : null;

@@ -22,6 +22,7 @@ import { denoKill, denoOnSignal, denoSpawn } from "./deno_spawn.ts";
 import { denoFs } from "./deno_fs.ts";
 import { denoRequest, denoServe } from "./deno_http.ts";
 import { denoRlimits } from "./deno_rlimit.ts";
+import { denoReapOrphans } from "./deno_reap.ts";
 
 function output(stream: typeof Deno.stdout | typeof Deno.stderr): OutputStream {
   return {
@@ -85,6 +86,7 @@ export function createDenoRuntime(): Runtime {
     spawn: denoSpawn,
     kill: denoKill,
     onSignal: denoOnSignal,
+    reapOrphans: denoReapOrphans,
     serve: denoServe,
     request: denoRequest,
     fs: denoFs,

@@ -18,6 +18,7 @@ import { signalName } from "./types.ts";
 import { buildShimCommand, findSetpriv } from "./exec_shim.ts";
 import { NoSuchProcessError } from "./errors.ts";
 import { mapError } from "./_map_error.ts";
+import { denoSpawned } from "./deno_reap.ts";
 
 function stdio(mode: StdioMode | undefined): "piped" | "null" | "inherit" {
   return mode === "null" ? "null" : mode === "inherit" ? "inherit" : "piped";
@@ -54,10 +55,11 @@ export function denoSpawn(opts: SpawnOptions): Child {
   } catch (e) {
     throw mapError(e, `spawn ${opts.path}`);
   }
+  denoSpawned.add(proc.pid);
   const exited: Promise<ExitStatus> = proc.status.then(
     (s) => (s.signal !== null ? { code: null, signal: s.signal } : { code: s.code, signal: null }),
     () => ({ code: null, signal: null }),
-  );
+  ).finally(() => denoSpawned.delete(proc.pid));
   return {
     pid: proc.pid,
     stdin: options.stdin === "piped" ? streamWriter(proc.stdin) : null,

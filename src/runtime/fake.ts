@@ -263,6 +263,13 @@ export class FakeRuntime implements Runtime {
     return () => void set.delete(once);
   }
 
+  /** Exited orphans the next `reapOrphans()` returns (tests push onto it). */
+  readonly orphans: Array<{ pid: number; status: ExitStatus }> = [];
+
+  reapOrphans(): Array<{ pid: number; status: ExitStatus }> {
+    return this.orphans.splice(0);
+  }
+
   /** Delivers `signal` to this process: runs its handlers synchronously. */
   raise(signal: string): void {
     for (const h of [...(this.#signalHandlers.get(signal) ?? [])]) h();

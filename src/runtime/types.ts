@@ -29,6 +29,11 @@
  * the groups Python sets; without `setpriv` the child has no supplementary
  * groups.
  *
+ * Orphans: the runtimes wait only for the children they started, so
+ * `reapOrphans` lists the other zombie children in /proc and waits for each
+ * by pid (libc `waitpid` through FFI; see _orphans.ts); Python's
+ * `waitpid(-1)` would take the runtimes' own children too.
+ *
  * Known gaps on both runtimes (documented once, here): the open-files soft
  * limit above, no `fork()`, no "core dumped" flag in exit statuses. Per runtime: Deno cannot send signals beyond
  * SIGSYS, and its children start with the glibc-internal signals 32 and 33
@@ -97,8 +102,9 @@ export type SignalName = keyof typeof SIGNALS;
 /** A signal by name or by number (numbers 1..31 map onto {@linkcode SIGNALS}). */
 export type Signal = SignalName | number;
 
-/** The signals supervisord handles for itself (SURFACE SIG.handled, minus SIGCHLD). */
+/** The signals supervisord handles for itself (SURFACE SIG.handled). */
 export type HandledSignal =
+  | "SIGCHLD"
   | "SIGHUP"
   | "SIGINT"
   | "SIGQUIT"
@@ -385,6 +391,14 @@ export interface Runtime {
   kill(pid: number, signal: Signal): void;
   /** Runs `handler` on each delivery of `signal`; returns the unsubscribe function. */
   onSignal(signal: HandledSignal, handler: () => void): () => void;
+  /**
+   * Waits for the exited children this process did not start with
+   * `spawn()`: processes reparented to it, as they are to PID 1 in a
+   * container, that would otherwise stay zombies. Returns each one reaped;
+   * children started with `spawn()` are never touched. Empty when the
+   * runtime cannot wait for a pid (no FFI).
+   */
+  reapOrphans(): Array<{ pid: number; status: ExitStatus }>;
 
   /** Serves HTTP/1.1; a Response with a stream body goes out chunked, flushed per chunk. */
   serve(at: Endpoint, handler: Handler): Promise<Listener>;

@@ -89,7 +89,7 @@ stderr_logfile=%(here)s/lis.err
 ${LISTENER}events=PROCESS_LOG
 ${NOLOGS.replace("stderr_logfile=NONE", "stderr_logfile=%(here)s/rec.err")}
 [program:once]
-command=/bin/true
+command=/bin/sh -c 'sleep 3'
 autostart=false
 startsecs=0
 autorestart=false

@@ -72,7 +72,7 @@ const SCENARIOS: Scenario[] = [
     steps: ["avail", "avail x", { edit: EDIT }, "reread", "avail"],
   },
   {
-    ids: ["CTL.reread", "CTL.update", "RPC.supervisor.reloadConfig", "RPC.configeq"],
+    ids: ["CTL.reread", "CTL.update", "RPC.supervisor.reloadConfig", "RPC.configeq", "RELOAD.reread"],
     name: "reread reports changes, update applies them (by group and all), status shows the result",
     fixture: FIXTURE,
     side: READY,

@@ -27,10 +27,10 @@ function conf(dir: string, extra: string): string {
   return path;
 }
 
-async function waitForFile(path: string, timeoutMs = 10_000): Promise<void> {
+async function waitForFile(path: string, timeoutMs = 10_000, holding?: RegExp): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!existsSync(path)) {
-    if (Date.now() > deadline) throw new Error(`${path} did not appear`);
+  while (!existsSync(path) || (holding !== undefined && !holding.test(readFileSync(path, "utf8")))) {
+    if (Date.now() > deadline) throw new Error(`${path} did not appear${holding ? ` holding ${holding}` : ""}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
@@ -57,6 +57,8 @@ Deno.test(`[DAEMON.fork,DAEMON.pidfile,DAEMON.exit,MLOG.daemonizing] the parent 
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   assert.equal(Number(fields[3]), pid, "the daemon leads its own session");
+  // The pidfile is written before the first pass spawns anything.
+  await waitForFile(join(tmp.path, "supervisord.log"), 10_000, /spawned: 'sleeper'/);
   process.kill(pid, "SIGTERM");
   const deadline = Date.now() + 10_000;
   while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));

@@ -12,7 +12,7 @@
 
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 import { ForegroundDaemon, maskLogLine, type Side } from "./_daemon.ts";
@@ -42,20 +42,28 @@ const PARENT = `#!/bin/sh
 exec sleep 300
 `;
 
-/** Zombie children of the namespace's first process, seen from here. */
-function zombiesUnder(pid: number): string[] {
-  const out = spawnSync("ps", ["-e", "-o", "pid=,ppid=,stat="], { encoding: "utf8" }).stdout;
-  return out.split("\n").map((l) => l.trim().split(/\s+/)).filter((f) => f[1] === String(pid) && f[2]?.startsWith("Z"))
-    .map((f) => f[0]!);
+/** State and parent of each process, from /proc. */
+function processes(): Array<{ pid: number; ppid: number; state: string }> {
+  const out: Array<{ pid: number; ppid: number; state: string }> = [];
+  for (const name of readdirSync("/proc")) {
+    if (!/^[0-9]+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      const [state, ppid] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      out.push({ pid: Number(name), ppid: Number(ppid), state: state ?? "" });
+    } catch { /* gone meanwhile */ }
+  }
+  return out;
 }
 
-/** The namespace's first process: the one child of `unshare`. */
-function initOf(unsharePid: number): number {
-  const out = spawnSync("ps", ["-o", "pid=", "--ppid", String(unsharePid)], { encoding: "utf8" }).stdout.trim();
-  return Number(out);
+/** Zombie children of the namespace's first process (the one child of `unshare`), seen from here. */
+function zombiesUnder(unsharePid: number): number[] {
+  const all = processes();
+  const init = all.find((p) => p.ppid === unsharePid)?.pid;
+  return all.filter((p) => p.ppid === init && p.state === "Z").map((p) => p.pid);
 }
 
-async function run(side: Side): Promise<{ lines: string[]; zombies: string[]; orphan: string }> {
+async function run(side: Side): Promise<{ lines: string[]; zombies: number[]; orphan: string }> {
   using tmp = tempDir("svts-reap-");
   writeFileSync(join(tmp.path, "supervisord.conf"), CONF);
   writeFileSync(join(tmp.path, "parent.sh"), PARENT, { mode: 0o755 });
@@ -65,7 +73,7 @@ async function run(side: Side): Promise<{ lines: string[]; zombies: string[]; or
     prefix: UNSHARE,
   });
   await daemon.waitFor(/^INFO reaped unknown pid /, 30_000);
-  const zombies = zombiesUnder(initOf(daemon.pid));
+  const zombies = zombiesUnder(daemon.pid);
   // unshare does not forward signals: the whole process group gets SIGTERM
   // (the daemon's children are in groups of their own).
   process.kill(-daemon.pid, "SIGTERM");

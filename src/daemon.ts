@@ -27,6 +27,7 @@ import {
   stripDaemonMarker,
 } from "./daemonize.ts";
 import { ConfigError } from "./config/errors.ts";
+import { pyRepr } from "./config/pyrepr.ts";
 import { raiseRlimits } from "./daemon_rlimits.ts";
 import { cleanupAutoChildLogs } from "./logging/childlog_cleanup.ts";
 import { createProcessOutput } from "./logging/child_output.ts";
@@ -35,7 +36,7 @@ import type { Logger } from "./logging/types.ts";
 import { EventBus } from "./events/events.ts";
 import { spawnOptionsFor, supplementaryGroups } from "./process/spawn_options.ts";
 import { type EngineSignal, Supervisor } from "./process/supervisor.ts";
-import type { Runtime } from "./runtime/types.ts";
+import { type Runtime, RuntimeError } from "./runtime/types.ts";
 
 /** What a run of the daemon ended with: an exit status, or a request to reload. */
 export type DaemonOutcome = number | "restart";
@@ -174,15 +175,34 @@ function readText(rt: Runtime, path: string): string {
 function enterDaemonMode(rt: Runtime, logger: Logger, options: ServerOptions): void {
   logger.info("daemonizing the supervisord process");
   if (options.directory !== null) {
+    const dir = pyRepr(options.directory);
     try {
       rt.chdir(options.directory);
-      logger.info(`set current directory: '${options.directory}'`);
+      logger.info(`set current directory: ${dir}`);
     } catch (e) {
-      logger.critical(`can't chdir into '${options.directory}': ${e instanceof Error ? e.message : e}`);
+      logger.critical(`can't chdir into ${dir}: ${pyOsErrorText(e, options.directory)}`);
     }
   }
   rt.umask(options.umask);
   signalReady(rt);
+}
+
+/** Linux strerror texts for what chdir() can fail with. */
+const CHDIR_STRERROR: Readonly<Record<string, string>> = {
+  EACCES: "Permission denied",
+  ENOENT: "No such file or directory",
+  ENOTDIR: "Not a directory",
+  ELOOP: "Too many levels of symbolic links",
+  ENAMETOOLONG: "File name too long",
+  EIO: "Input/output error",
+  ENOMEM: "Cannot allocate memory",
+};
+
+/** Python's `str(OSError)` for a failed call on `path`: `[Errno 13] Permission denied: '/x'`. */
+function pyOsErrorText(e: unknown, path: string): string {
+  const text = e instanceof RuntimeError ? CHDIR_STRERROR[e.code] : undefined;
+  if (e instanceof RuntimeError && text !== undefined) return `[Errno ${e.errno}] ${text}: ${pyRepr(path)}`;
+  return e instanceof Error ? e.message : String(e);
 }
 
 async function writePidfile(rt: Runtime, logger: Logger, path: string): Promise<boolean> {

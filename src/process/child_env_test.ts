@@ -65,7 +65,7 @@ Deno.test("[ENV.child,SPAWN.user] nothing else is added: no HOME/USER/LOGNAME/SH
   ]);
 });
 
-Deno.test("[ENV.serverurl] the program's serverurl wins; null falls back; empty or none means unset", () => {
+Deno.test("[ENV.serverurl,CFG.httpserver.none] the program's serverurl wins; null falls back; empty or none means unset", () => {
   assert.equal(childServerUrl("http://127.0.0.1:9001", "unix:///s"), "http://127.0.0.1:9001");
   assert.equal(childServerUrl(null, "unix:///s"), "unix:///s");
   assert.equal(childServerUrl("", "unix:///s"), null);

@@ -195,46 +195,58 @@ const GROUPS: ReadonlyArray<[string, string[], readonly Step[]]> = [
   ], STEPS_IO],
 ];
 
-for (const side of SIDES) {
-  let daemon: Promise<CtlDaemon> | null = null;
-  const started = () =>
-    daemon ??= CtlDaemon.start(side, FIXTURE, { ready: READY }).then((d) => {
+/** Each side's daemon, started once and shared by the tests below. */
+const daemons = new Map<(typeof SIDES)[number], Promise<CtlDaemon>>();
+function started(side: (typeof SIDES)[number]): Promise<CtlDaemon> {
+  let d = daemons.get(side);
+  if (d === undefined) {
+    d = CtlDaemon.start(side, FIXTURE, { ready: READY }).then((d) => {
       writeFileSync(`${d.dir}/nosec.conf`, "[foo]\na=1\n");
       writeFileSync(`${d.dir}/bad.conf`, "garbage\n[supervisorctl]\n");
       writeFileSync(`${d.dir}/here.conf`, "[supervisorctl]\nserverurl=unix://%(here)s/s.sock\nprompt=box\n");
       return d;
     });
-  for (const [name, ids, steps] of GROUPS) {
-    Deno.test({
-      name: `[${ids.join(",")}] our ctl prints what supervisorctl prints: ${name} (${side} daemon, ${ourEntryName()})` +
-        SKIP_NOTE,
-      ignore: SKIP,
-      sanitizeOps: false,
-      sanitizeResources: false,
-      fn: async () => {
-        const d = await started();
-        const t = await runSteps(d, steps);
-        assert.deepEqual(t.ours, t.stock);
-      },
-    });
+    daemons.set(side, d);
   }
+  return d;
+}
+
+/** Runs `fn` on both sides at once (their daemons are independent); resolves with both results. */
+function onBothSides<T>(fn: (d: CtlDaemon) => Promise<T>): Promise<T[]> {
+  return Promise.all(SIDES.map(async (side) => fn(await started(side))));
+}
+
+for (const [name, ids, steps] of GROUPS) {
   Deno.test({
-    name: `[CTL.shutdown] our ctl shuts the daemon down; then both report it gone (${side} daemon, ${ourEntryName()})` +
-      SKIP_NOTE,
+    name: `[${ids.join(",")}] our ctl prints what supervisorctl prints: ${name} (reference and ours daemons, ` +
+      `${ourEntryName()})` + SKIP_NOTE,
     ignore: SKIP,
     sanitizeOps: false,
     sanitizeResources: false,
     fn: async () => {
-      const d = await started();
+      const transcripts = await onBothSides((d) => runSteps(d, steps));
+      for (const [i, t] of transcripts.entries()) assert.deepEqual(t.ours, t.stock, `against the ${SIDES[i]} daemon`);
+    },
+  });
+}
+
+Deno.test({
+  name: `[CTL.shutdown] our ctl shuts the daemon down; then both report it gone (reference and ours daemons, ` +
+    `${ourEntryName()})` + SKIP_NOTE,
+  ignore: SKIP,
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    const transcripts = await onBothSides(async (d) => {
       try {
         const first = await ours(d, ["shutdown"], {});
         assert.deepEqual(first, { code: 0, stdout: "Shut down\n", stderr: "" });
         await d.daemon.exited;
-        const t = await runSteps(d, [{ args: ["shutdown"] }, { args: ["status"] }, { args: ["version"] }]);
-        assert.deepEqual(t.ours, t.stock);
+        return await runSteps(d, [{ args: ["shutdown"] }, { args: ["status"] }, { args: ["version"] }]);
       } finally {
         await d[Symbol.asyncDispose]();
       }
-    },
-  });
-}
+    });
+    for (const [i, t] of transcripts.entries()) assert.deepEqual(t.ours, t.stock, `against the ${SIDES[i]} daemon`);
+  },
+});

@@ -227,7 +227,7 @@ Deno.test("[GEN.mainloop] nothing waits for a poll: spawns, restarts and stops h
   equal(runtime.clock.monotonic(), 0, "all of it without advancing the clock");
 });
 
-Deno.test("[PROC.reap,MLOG.reaped,SIG.chld] SIGCHLD reaps orphans the runtime reports, then logs the signal", async () => {
+Deno.test("[PROC.reap,MLOG.reaped,SIG.chld,MLOG.sig.chld] SIGCHLD reaps orphans the runtime reports, then logs the signal", async () => {
   const { sup, runtime, logger, states } = await setup([group("a", 10, [{}])]);
   logger.level = "debug";
   const before = states();

@@ -8,8 +8,9 @@
  * Log targets: a path, `AUTO` (a file created in childlogdir when the output
  * is created, LOG.child.auto), or none (`NONE`: output is read and discarded,
  * LOG.child.none). With `redirect_stderr` there is no stderr log
- * (LOG.child.redirect). `<channel>_syslog` is not supported: JavaScript
- * runtimes offer no syslog(3) (known gap, LOG.child.syslog).
+ * (LOG.child.redirect). With `<channel>_syslog` each line of each chunk
+ * logged normally also goes to the system log as `<name> <line>`
+ * (LOG.child.syslog); an event listener's stdout never does.
  *
  * Python counterpart: supervisor/dispatchers.py (`POutputDispatcher`: its
  * `_init_normallog`, `_log`, `removelogs`, `reopenlogs`) and
@@ -27,6 +28,8 @@ import { pyBytesRepr } from "./py_bytes_repr.ts";
 import { RotatingFile } from "./rotating_file.ts";
 import { stripAnsi } from "./strip_ansi.ts";
 import type { Channel, ChildOutput, CommObserver, Logger, OutputObserver } from "./types.ts";
+
+const syslogDecoder = new TextDecoder();
 
 /** Settings of the `[supervisord]` section the output needs, and hooks. */
 export interface ProcessOutputContext {
@@ -74,6 +77,8 @@ class ProcessOutput implements ChildOutput {
   readonly #name: string;
   readonly #strip: boolean;
   readonly #plans: Readonly<Record<Channel, LogPlan | null>>;
+  /** `<channel>_syslog`. */
+  readonly #toSyslog: Readonly<Record<Channel, boolean>>;
   /** `'<name>' <channel> output:\n`, the head of each debug echo. */
   readonly #echoHead: Readonly<Record<Channel, string>>;
   readonly #readers = new Set<ChunkReader>();
@@ -98,6 +103,7 @@ class ProcessOutput implements ChildOutput {
     this.#name = proc.name;
     this.#strip = ctx.strip_ansi;
     this.#plans = plans;
+    this.#toSyslog = { stdout: proc.stdout_syslog && ctx.listener !== true, stderr: proc.stderr_syslog };
     this.onOutput = ctx.onOutput ?? null;
     this.#captureMax = {
       stdout: ctx.listener === true ? 0 : proc.stdout_capture_maxbytes,
@@ -198,9 +204,16 @@ class ProcessOutput implements ChildOutput {
     const bytes = how.strip ? stripAnsi(data) : data;
     const file = channel === "stdout" ? this.#stdout : this.#stderr;
     if (file !== null && how.toFile) file.write(bytes);
+    if (how.toFile && this.#toSyslog[channel]) this.#syslog(bytes);
     if (this.#logger.enabled("debug")) this.#logger.debug(this.#echoHead[channel] + decodeForLog(bytes));
     const observer = this.onOutput;
     if (observer !== null) this.#observe(() => observer(channel, bytes));
+  }
+
+  /** Python's SyslogHandler: one record per line, the trailing newlines dropped. */
+  #syslog(bytes: Uint8Array): void {
+    const text = syslogDecoder.decode(bytes).replace(/\n+$/, "");
+    for (const line of text.split("\n")) this.#rt.syslog(`${this.#name} ${line}`);
   }
 
   #observe(call: () => void): void {

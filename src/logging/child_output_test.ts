@@ -100,6 +100,23 @@ Deno.test("[LOG.child.write] every chunk is written raw and in order to its chan
   equal(t.lines.length, 0, "nothing reaches the main log at info");
 });
 
+Deno.test("[LOG.child.syslog] <channel>_syslog sends `<name> <line>` per line of each chunk, besides the file", async () => {
+  const t = await setup({ stdout_syslog: true, stderr_logfile: "NONE" });
+  await t.run(() => {
+    t.child.writeStdout("one\ntwo 50%\n\n");
+    t.child.writeStderr("not sent\n");
+    t.child.writeStdout("partial");
+  });
+  deepEqual(t.rt.syslogged, ["web one", "web two 50%", "web partial"]);
+  equal(t.text("/logs/web.out"), "one\ntwo 50%\n\npartial");
+  const listener = await setup({ stdout_syslog: true, stderr_syslog: true }, { ctx: { listener: true } });
+  await listener.run(() => {
+    listener.child.writeStdout("READY\n");
+    listener.child.writeStderr("diagnostics\n");
+  });
+  deepEqual(listener.rt.syslogged, ["web diagnostics"], "a listener's stdout (the protocol) is never sent");
+});
+
 Deno.test("[LOG.child.write] rotation is checked after each chunk (15 KB burst, maxbytes 2KB)", async () => {
   const t = await setup({ stdout_logfile_maxbytes: 2048, stdout_logfile_backups: 10 });
   const burst = "y".repeat(15190);

@@ -4,9 +4,10 @@
  * (LOG.levels), written to a rotating file (LOG.main.file, LOG.main.rotate)
  * and, in the foreground unless `silent`, echoed to stdout (LOG.main.stdout).
  *
- * `logfile=syslog` (LOG.main.syslog): JavaScript runtimes offer no
- * syslog(3), so nothing is written anywhere but the echo, and `logfile` is
- * null (readLog/clearLog answer NO_FILE, as in Python). This is a known gap.
+ * `logfile=syslog` (LOG.main.syslog): each line of a message goes to the
+ * system log as its own record, formatted like a file line (timestamp,
+ * level, text and the newline), and `logfile` is null (readLog/clearLog
+ * answer NO_FILE, as in Python).
  *
  * Write failures never throw into the caller: the first of a streak is
  * reported on the runtime's stderr (Python prints a traceback there).
@@ -66,6 +67,7 @@ class MainLog implements MainLogger {
   readonly #threshold: number;
   readonly #echo: OutputStream | null;
   readonly #file: RotatingFile | null;
+  readonly #syslog: boolean;
   #echoFailed = false;
   /** Cache of the seconds part of the last asctime (one Date per second, not per line). */
   #cachedSecond = Number.NaN;
@@ -75,7 +77,8 @@ class MainLog implements MainLogger {
     this.#rt = rt;
     this.#threshold = LEVEL_NUMBERS[opts.level];
     this.#echo = opts.echo;
-    if (opts.logfile === "syslog") {
+    this.#syslog = opts.logfile === "syslog";
+    if (this.#syslog) {
       this.logfile = null;
       this.#file = null;
     } else {
@@ -94,9 +97,15 @@ class MainLog implements MainLogger {
 
   log(level: LogLevelName, message: string): void {
     if (LEVEL_NUMBERS[level] < this.#threshold) return;
-    const line = `${this.#asctime()} ${LEVEL_LABELS[level]} ${message}\n`;
+    const head = `${this.#asctime()} ${LEVEL_LABELS[level]} `;
+    const line = `${head}${message}\n`;
     if (this.#echo !== null) this.#writeEcho(this.#echo, line);
     this.#file?.write(encoder.encode(line));
+    if (this.#syslog) {
+      for (const part of message.replace(/\n+$/, "").split("\n")) {
+        this.#rt.syslog(`${head}${part}\n`);
+      }
+    }
   }
 
   critical(message: string): void {

@@ -116,13 +116,22 @@ Deno.test("[LOG.main.stdout] in the foreground every line written is echoed, sam
   equal(fg.rt.stdoutText().includes("not echoed"), false);
 });
 
-Deno.test("logfile=syslog (a known gap: nothing reaches syslog) writes no file, has no logfile path and still echoes", () => {
+Deno.test("[LOG.main.syslog] logfile=syslog: one syslog record per line, file-formatted; no file, no logfile path; still echoes", () => {
   const rt = new FakeRuntime({ cwd: "/run" });
   const logger = createMainLogger(rt, { logfile: "syslog", maxbytes: 10, backups: 1, level: "info", echo: rt.stdout });
   logger.info("to syslog");
+  logger.debug("below the level");
+  logger.warn("'x' stdout output:\nline 1\nline 2 100%\n\n");
   equal(logger.logfile, null);
   deepEqual(rt.fs.readDirSync("/run"), []);
-  match(rt.stdoutText(), / INFO to syslog\n$/);
+  match(rt.stdoutText(), / INFO to syslog\n/);
+  equal(rt.syslogged.length, 4);
+  match(rt.syslogged[0]!, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} INFO to syslog\n$/);
+  deepEqual(rt.syslogged.slice(1).map((m) => m.slice(24)), [
+    "WARN 'x' stdout output:\n",
+    "WARN line 1\n",
+    "WARN line 2 100%\n",
+  ]);
 });
 
 Deno.test("createMainLogger() exposes the log path and throws when it cannot open it", () => {

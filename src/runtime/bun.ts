@@ -24,6 +24,7 @@ import { bunFs } from "./bun_fs.ts";
 import { bunRequest, bunServe } from "./bun_http.ts";
 import { bunRlimits } from "./bun_rlimit.ts";
 import { bunReapOrphans } from "./bun_reap.ts";
+import { bunSyslog } from "./bun_syslog.ts";
 
 function output(fd: number): OutputStream {
   return {
@@ -92,6 +93,7 @@ export function createBunRuntime(): Runtime {
     kill: bunKill,
     onSignal: bunOnSignal,
     reapOrphans: bunReapOrphans,
+    syslog: bunSyslog,
     serve: bunServe,
     request: bunRequest,
     fs: bunFs,

@@ -23,6 +23,7 @@ import { denoFs } from "./deno_fs.ts";
 import { denoRequest, denoServe } from "./deno_http.ts";
 import { denoRlimits } from "./deno_rlimit.ts";
 import { denoReapOrphans } from "./deno_reap.ts";
+import { denoSyslog } from "./deno_syslog.ts";
 
 function output(stream: typeof Deno.stdout | typeof Deno.stderr): OutputStream {
   return {
@@ -87,6 +88,7 @@ export function createDenoRuntime(): Runtime {
     kill: denoKill,
     onSignal: denoOnSignal,
     reapOrphans: denoReapOrphans,
+    syslog: denoSyslog,
     serve: denoServe,
     request: denoRequest,
     fs: denoFs,

@@ -270,6 +270,13 @@ export class FakeRuntime implements Runtime {
     return this.orphans.splice(0);
   }
 
+  /** What `syslog()` was given, in order. */
+  readonly syslogged: string[] = [];
+
+  syslog(message: string): void {
+    this.syslogged.push(message);
+  }
+
   /** Delivers `signal` to this process: runs its handlers synchronously. */
   raise(signal: string): void {
     for (const h of [...(this.#signalHandlers.get(signal) ?? [])]) h();

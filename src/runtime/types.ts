@@ -399,6 +399,12 @@ export interface Runtime {
    * runtime cannot wait for a pid (no FFI).
    */
   reapOrphans(): Array<{ pid: number; status: ExitStatus }>;
+  /**
+   * Sends one message to the system log as Python's `syslog.syslog(msg)`
+   * does for supervisord (ident `supervisord`, LOG_USER, LOG_INFO). Does
+   * nothing when the runtime cannot reach syslog(3) (no FFI).
+   */
+  syslog(message: string): void;
 
   /** Serves HTTP/1.1; a Response with a stream body goes out chunked, flushed per chunk. */
   serve(at: Endpoint, handler: Handler): Promise<Listener>;

@@ -20,10 +20,11 @@ import { fixedEnv, haveReference, ourCommand, ourEntryName, REFERENCE_CTL } from
 
 /** Drives argv in a pseudo-terminal: each step sends keys, then waits for text. */
 const DRIVER = String.raw`
-import json, os, pty, select, sys, time
+import fcntl, json, os, pty, select, struct, sys, termios, time
 spec = json.loads(sys.argv[1])
 pid, fd = pty.fork()
 if pid == 0:
+    fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
     os.execve(spec["argv"][0], spec["argv"], spec["env"])
 out = b""
 def pump(deadline):

@@ -8,7 +8,8 @@
  *
  * The editor only turns keys into a line and redraws; reading keys, raw
  * mode and what completes to what belong to its caller (shell.ts,
- * completion.ts). A line is assumed to fit on one terminal row.
+ * completion.ts). When the terminal's width is known, a line longer than a
+ * row wraps and is redrawn row-aware; otherwise it is drawn as one row.
  *
  * Python counterpart: none in supervisor (supervisorctl.py's shell reads
  * through the stdlib `input()`, which uses GNU readline when present).
@@ -64,14 +65,23 @@ export class LineEditor {
   /** The line being typed, kept while older entries are shown. */
   #draft: string[] = [];
   #lastWasTab = false;
+  /** The terminal row the cursor is on, counted from the prompt's first row. */
+  #row = 0;
+  readonly #promptWidth: number;
 
+  /**
+   * @param columns the terminal's width, or null when unknown (then a line
+   *   is drawn as if it never wrapped)
+   */
   constructor(
     private readonly prompt: string,
     private readonly history: readonly string[],
     private readonly write: (text: string) => void,
     private readonly complete: Completer,
+    private readonly columns: () => number | null = () => null,
   ) {
     this.#recall = history.length;
+    this.#promptWidth = [...prompt].length;
   }
 
   /** The text so far. */
@@ -87,6 +97,7 @@ export class LineEditor {
   /** Writes the prompt; call once before the first key. */
   start(): void {
     this.write(this.prompt);
+    this.#row = Math.floor(this.#promptWidth / this.#width());
   }
 
   /** Applies one key; resolves with the result once the edit has ended. */
@@ -109,7 +120,7 @@ export class LineEditor {
     const chars = this.#chars;
     switch (key) {
       case "enter":
-        this.write("\r\n");
+        this.#finishLine();
         return { line: this.text };
       case "interrupt":
         // The shell then ends its output with a newline, as after Ctrl-C in cooked mode.
@@ -165,6 +176,7 @@ export class LineEditor {
         break;
       case "clearScreen":
         this.write("\x1b[H\x1b[2J");
+        this.#row = 0;
         this.#redraw();
         break;
     }
@@ -180,16 +192,54 @@ export class LineEditor {
     const appending = from === to && from === this.#chars.length;
     this.#chars.splice(from, to - from, ...chars);
     this.#cursor = from + chars.length;
-    if (appending) this.write(chars.join(""));
-    else this.#redraw();
+    if (!appending) return this.#redraw();
+    const end = this.#promptWidth + this.#cursor;
+    this.write(chars.join("") + (this.#atRowEnd(end) ? "\r\n" : ""));
+    this.#row = Math.floor(end / this.#width());
   }
 
   #moveTo(position: number): void {
     const target = Math.max(0, Math.min(this.#chars.length, position));
     if (target === this.#cursor) return;
-    const delta = target - this.#cursor;
-    this.write(delta > 0 ? `\x1b[${delta}C` : `\x1b[${-delta}D`);
+    this.write(this.#travel(this.#cursor, target));
     this.#cursor = target;
+  }
+
+  /** The terminal width, Infinity when unknown. */
+  #width(): number {
+    const w = this.columns();
+    return w !== null && w > 0 ? w : Infinity;
+  }
+
+  /** True when text ending at column offset `end` fills its last row (the terminal then waits to wrap). */
+  #atRowEnd(end: number): boolean {
+    const w = this.#width();
+    return w !== Infinity && end > 0 && end % w === 0;
+  }
+
+  /** Escape sequences that move the cursor from line position `from` to `to`, and the row it is then on. */
+  #travel(from: number, to: number): string {
+    const w = this.#width();
+    if (w === Infinity) {
+      const d = to - from;
+      return d > 0 ? `\x1b[${d}C` : d < 0 ? `\x1b[${-d}D` : "";
+    }
+    const [a, b] = [this.#promptWidth + from, this.#promptWidth + to];
+    const rows = Math.floor(b / w) - this.#row;
+    this.#row = Math.floor(b / w);
+    const up = rows < 0 ? `\x1b[${-rows}A` : rows > 0 ? `\x1b[${rows}B` : "";
+    if (rows === 0 && !this.#atRowEnd(a)) {
+      const d = b - a;
+      return d > 0 ? `\x1b[${d}C` : d < 0 ? `\x1b[${-d}D` : "";
+    }
+    return `${up}\r${b % w > 0 ? `\x1b[${b % w}C` : ""}`;
+  }
+
+  /** Enter: the cursor goes below the whole line. */
+  #finishLine(): void {
+    const end = this.#promptWidth + this.#chars.length;
+    const move = this.#travel(this.#cursor, this.#chars.length);
+    this.write(move + (this.#atRowEnd(end) && this.#row === end / this.#width() ? "" : "\r\n"));
   }
 
   /** Start of the word before the cursor (Alt-B, Alt-Backspace; Ctrl-W with a whitespace rule). */
@@ -237,13 +287,26 @@ export class LineEditor {
     }
     if (matches.length === 1) return;
     if (!again) return this.write("\x07");
-    this.write("\r\n" + columns(matches.map((m) => m.trimEnd())) + "\r\n");
+    this.#finishLine();
+    const width = this.#width();
+    this.write(columns(matches.map((m) => m.trimEnd()), width === Infinity ? 80 : width) + "\r\n");
+    this.#row = 0;
     this.#redraw();
   }
 
   /** Draws the prompt and line again, with the cursor in place. */
   #redraw(): void {
+    const w = this.#width();
     const back = this.#chars.length - this.#cursor;
-    this.write(`\r${this.prompt}${this.text}\x1b[K${back > 0 ? `\x1b[${back}D` : ""}`);
+    if (w === Infinity) {
+      this.write(`\r${this.prompt}${this.text}\x1b[K${back > 0 ? `\x1b[${back}D` : ""}`);
+      return;
+    }
+    const end = this.#promptWidth + this.#chars.length;
+    const up = this.#row > 0 ? `\x1b[${this.#row}A` : "";
+    const wrap = this.#atRowEnd(end) ? "\r\n" : "";
+    this.#row = Math.floor(end / w);
+    // The wrap comes before the erase: at a full row's end the cursor still sits on its last character.
+    this.write(`${up}\r${this.prompt}${this.text}${wrap}\x1b[J${this.#travel(this.#chars.length, this.#cursor)}`);
   }
 }

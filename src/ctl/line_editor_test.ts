@@ -100,3 +100,69 @@ Deno.test("commonPrefix and columns", () => {
   assert.equal(commonPrefix([]), "");
   assert.equal(columns(["bb", "a", "ccc"], 12), "a    bb\r\nccc");
 });
+
+/** A terminal of `width` columns, enough of one to check what the editor draws (auto-wrap with a pending wrap). */
+function terminal(width: number) {
+  const rows: string[][] = [[]];
+  let [row, col, pending] = [0, 0, false];
+  const cell = (r: number) => (rows[r] ??= []);
+  const feed = (text: string) => {
+    for (let i = 0; i < text.length; i++) {
+      const ch = text[i]!;
+      if (ch === "\x1b") {
+        const m = /^\[(\d*)([ABCDJK])/.exec(text.slice(i + 1))!;
+        const n = Number(m[1] || "1");
+        if (m[2] === "A") row -= n;
+        if (m[2] === "B") row += n;
+        if (m[2] === "C") col = Math.min(width - 1, col + n);
+        if (m[2] === "D") col = Math.max(0, col - n);
+        if (m[2] === "K") cell(row).length = col;
+        if (m[2] === "J") (cell(row).length = col, rows.length = row + 1);
+        pending = false;
+        i += m[0].length;
+      } else if (ch === "\r") [col, pending] = [0, false];
+      else if (ch === "\n") [row, pending] = [row + 1, false];
+      else if (ch === "\x07") continue;
+      else {
+        if (pending) [row, col, pending] = [row + 1, 0, false];
+        cell(row)[col] = ch;
+        if (col === width - 1) pending = true;
+        else col++;
+      }
+    }
+  };
+  const screen = () => rows.map((r) => Array.from(r, (c) => c ?? " ").join(""));
+  return { feed, screen, cursor: () => [row, col] };
+}
+
+Deno.test("LineEditor: a line longer than the terminal wraps; editing and cursor moves keep the rows right", async () => {
+  const term = terminal(10);
+  const editor = new LineEditor("p> ", [], term.feed, noCompletion, () => 10);
+  editor.start();
+  const keys = new KeyDecoder().decode("abcdefghijkl" + "\x1b[D".repeat(6) + "XY" + "\x01" + "\x04" + "\x05" + "Z");
+  for (const { key } of keys) await editor.press(key);
+  assert.deepEqual(term.screen(), ["p> bcdefXY", "ghijklZ"]);
+  assert.deepEqual(term.cursor(), [1, 7]);
+  assert.equal(editor.text, "bcdefXYghijklZ");
+  for (const { key } of new KeyDecoder().decode("\x01\x1b[C\x1b[C")) await editor.press(key);
+  assert.deepEqual(term.cursor(), [0, 5]);
+  for (const { key } of new KeyDecoder().decode("\x0b")) await editor.press(key);
+  assert.deepEqual(term.screen(), ["p> bc"]);
+  for (const { key } of new KeyDecoder().decode("1234567")) await editor.press(key);
+  assert.deepEqual(term.screen(), ["p> bc12345", "67"]);
+  assert.deepEqual(term.cursor(), [1, 2]);
+  assert.deepEqual(await editor.press({ key: "enter" }), { line: "bc1234567" });
+  assert.deepEqual(term.cursor(), [2, 0], "Enter leaves the cursor below the whole line");
+});
+
+Deno.test("LineEditor: text that exactly fills a row moves the cursor to the next one", async () => {
+  const term = terminal(10);
+  const editor = new LineEditor("p> ", ["0123456"], term.feed, noCompletion, () => 10);
+  editor.start();
+  for (const { key } of new KeyDecoder().decode("\x1b[A")) await editor.press(key);
+  assert.deepEqual(term.screen(), ["p> 0123456", ""]);
+  assert.deepEqual(term.cursor(), [1, 0]);
+  for (const { key } of new KeyDecoder().decode("\x7f")) await editor.press(key);
+  assert.deepEqual(term.screen(), ["p> 012345"]);
+  assert.deepEqual(term.cursor(), [0, 9]);
+});

@@ -79,7 +79,8 @@ async function editLine(
   completer: ShellCompleter,
 ): Promise<string | typeof INTERRUPTED> {
   const complete = (line: string, cursor: number) => completer.complete(line, cursor);
-  const editor = new LineEditor(`${ctl.options.prompt}> `, history, (text) => ctl.write(text), complete);
+  const columns = () => ctl.rt.stdout.columns();
+  const editor = new LineEditor(`${ctl.options.prompt}> `, history, (text) => ctl.write(text), complete, columns);
   const keys = new KeyDecoder();
   editor.start();
   for (;;) {

@@ -30,6 +30,7 @@ function output(fd: number): OutputStream {
   return {
     write: (data) => writeAllSync((chunk) => fs.writeSync(fd, chunk), toBytes(data)),
     isTerminal: () => isatty(fd),
+    columns: () => (isatty(fd) ? (fd === 2 ? nodeProcess.stderr : nodeProcess.stdout).columns ?? null : null),
   };
 }
 

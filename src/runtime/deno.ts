@@ -29,6 +29,14 @@ function output(stream: typeof Deno.stdout | typeof Deno.stderr): OutputStream {
   return {
     write: (data) => writeAllSync((chunk) => stream.writeSync(chunk), toBytes(data)),
     isTerminal: () => stream.isTerminal(),
+    columns() {
+      if (!stream.isTerminal()) return null;
+      try {
+        return Deno.consoleSize().columns;
+      } catch {
+        return null;
+      }
+    },
   };
 }
 

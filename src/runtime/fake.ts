@@ -380,8 +380,10 @@ export class FakeRuntime implements Runtime {
 
   /** What `stdout.isTerminal()` reports. */
   stdoutTerminal = false;
-  readonly stdout: OutputStream = capture(this.#out, () => this.stdoutTerminal);
-  readonly stderr: OutputStream = capture(this.#err, () => false);
+  /** What `stdout.columns()` reports. */
+  stdoutColumns: number | null = null;
+  readonly stdout: OutputStream = capture(this.#out, () => this.stdoutTerminal, () => this.stdoutColumns);
+  readonly stderr: OutputStream = capture(this.#err, () => false, () => null);
 
   /** Everything written to stdout so far. */
   stdoutText(): string {
@@ -399,12 +401,13 @@ export class FakeRuntime implements Runtime {
   }
 }
 
-function capture(sink: string[], terminal: () => boolean): OutputStream {
+function capture(sink: string[], terminal: () => boolean, columns: () => number | null): OutputStream {
   return {
     write(data: Uint8Array | string) {
       sink.push(typeof data === "string" ? data : new TextDecoder().decode(data));
     },
     isTerminal: terminal,
+    columns,
   };
 }
 

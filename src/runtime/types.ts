@@ -337,6 +337,8 @@ export interface OutputStream {
   write(data: Uint8Array | string): void;
   /** True when the stream is a terminal. */
   isTerminal(): boolean;
+  /** The terminal's width in columns; null when the stream is not a terminal. */
+  columns(): number | null;
 }
 
 /**

@@ -37,6 +37,7 @@ import { EventBus } from "./events/events.ts";
 import { spawnOptionsFor, supplementaryGroups } from "./process/spawn_options.ts";
 import { type EngineSignal, Supervisor } from "./process/supervisor.ts";
 import { type Runtime, RuntimeError } from "./runtime/types.ts";
+import { strerror } from "./runtime/errors.ts";
 
 /** What a run of the daemon ended with: an exit status, or a request to reload. */
 export type DaemonOutcome = number | "restart";
@@ -128,26 +129,23 @@ function userToBecome(rt: Runtime, options: ServerOptions): CopyUser | null {
   if (options.uid === null || options.uid === rt.uid()) return null;
   if (rt.uid() !== 0) throw new ConfigError("Can't drop privilege as nonroot user", options.configfile);
   const gid = options.gid ?? options.uid;
-  const db = {
-    passwd: () => parsePasswd(readText(rt, "/etc/passwd")),
-    groups: () => parseGroup(readText(rt, "/etc/group")),
+  return { uid: options.uid, gid, groups: supplementaryGroups(options.uid, gid, userDatabase(rt)) };
+}
+
+/** /etc/passwd and /etc/group, each read and parsed once, when first asked for. */
+function userDatabase(rt: Runtime) {
+  let passwd: ReturnType<typeof parsePasswd> | null = null;
+  let groups: ReturnType<typeof parseGroup> | null = null;
+  return {
+    passwd: () => passwd ??= parsePasswd(readText(rt, "/etc/passwd")),
+    groups: () => groups ??= parseGroup(readText(rt, "/etc/group")),
   };
-  return { uid: options.uid, gid, groups: supplementaryGroups(options.uid, gid, db) };
 }
 
 /** The engine, wired to the runtime, the main log and the spawn rules. */
 function createEngine(rt: Runtime, logger: Logger, options: ServerOptions, bus: EventBus): Supervisor {
   const env = stripDaemonMarker(pythonStartupEnv(rt.env()));
-  let passwd: ReturnType<typeof parsePasswd> | null = null;
-  let groups: ReturnType<typeof parseGroup> | null = null;
-  const ctx = {
-    env,
-    serverurl: options.serverurl,
-    uid: rt.uid(),
-    passwd: () => passwd ??= parsePasswd(readText(rt, "/etc/passwd")),
-    groups: () => groups ??= parseGroup(readText(rt, "/etc/group")),
-    fs: rt.fs,
-  };
+  const ctx = { env, serverurl: options.serverurl, uid: rt.uid(), ...userDatabase(rt), fs: rt.fs };
   const outputCtx = {
     childlogdir: options.childlogdir,
     identifier: options.identifier,
@@ -187,20 +185,9 @@ function enterDaemonMode(rt: Runtime, logger: Logger, options: ServerOptions): v
   signalReady(rt);
 }
 
-/** Linux strerror texts for what chdir() can fail with. */
-const CHDIR_STRERROR: Readonly<Record<string, string>> = {
-  EACCES: "Permission denied",
-  ENOENT: "No such file or directory",
-  ENOTDIR: "Not a directory",
-  ELOOP: "Too many levels of symbolic links",
-  ENAMETOOLONG: "File name too long",
-  EIO: "Input/output error",
-  ENOMEM: "Cannot allocate memory",
-};
-
 /** Python's `str(OSError)` for a failed call on `path`: `[Errno 13] Permission denied: '/x'`. */
 function pyOsErrorText(e: unknown, path: string): string {
-  const text = e instanceof RuntimeError ? CHDIR_STRERROR[e.code] : undefined;
+  const text = e instanceof RuntimeError ? strerror(e.code) : undefined;
   if (e instanceof RuntimeError && text !== undefined) return `[Errno ${e.errno}] ${text}: ${pyRepr(path)}`;
   return e instanceof Error ? e.message : String(e);
 }

@@ -239,7 +239,8 @@ export class LineEditor {
   #finishLine(): void {
     const end = this.#promptWidth + this.#chars.length;
     const move = this.#travel(this.#cursor, this.#chars.length);
-    this.write(move + (this.#atRowEnd(end) && this.#row === end / this.#width() ? "" : "\r\n"));
+    // A full last row already left the cursor at the start of the next one.
+    this.write(move + (this.#atRowEnd(end) ? "" : "\r\n"));
   }
 
   /** Start of the word before the cursor (Alt-B, Alt-Backspace; Ctrl-W with a whitespace rule). */

@@ -16,6 +16,7 @@
  */
 
 import { pyRepr } from "../config/pyrepr.ts";
+import { ERRNO, strerror } from "../runtime/errors.ts";
 
 /** Python sources named in error lines. */
 export const PY_FILES = {
@@ -78,21 +79,16 @@ export class EndOfInput extends PyError {
   }
 }
 
-/** OS error texts (`strerror`) for the errno names a connection attempt meets. */
-const STRERROR: Readonly<Record<string, [number, string, string]>> = {
-  ECONNREFUSED: [111, "Connection refused", "ConnectionRefusedError"],
-  ENOENT: [2, "No such file or directory", "FileNotFoundError"],
-  EACCES: [13, "Permission denied", "PermissionError"],
-  EPERM: [1, "Operation not permitted", "PermissionError"],
-  ECONNRESET: [104, "Connection reset by peer", "ConnectionResetError"],
-  EPIPE: [32, "Broken pipe", "BrokenPipeError"],
-  ETIMEDOUT: [110, "Connection timed out", "TimeoutError"],
-  ENOTSOCK: [88, "Socket operation on non-socket", "OSError"],
-  ENETUNREACH: [101, "Network is unreachable", "OSError"],
-  EHOSTUNREACH: [113, "No route to host", "OSError"],
-  EADDRNOTAVAIL: [99, "Cannot assign requested address", "OSError"],
-  ENOTDIR: [20, "Not a directory", "NotADirectoryError"],
-  ENAMETOOLONG: [36, "File name too long", "OSError"],
+/** Python's OSError subclass for the errno names a connection attempt meets (others: `OSError`). */
+const OSERROR_CLASS: Readonly<Record<string, string>> = {
+  ECONNREFUSED: "ConnectionRefusedError",
+  ENOENT: "FileNotFoundError",
+  EACCES: "PermissionError",
+  EPERM: "PermissionError",
+  ECONNRESET: "ConnectionResetError",
+  EPIPE: "BrokenPipeError",
+  ETIMEDOUT: "TimeoutError",
+  ENOTDIR: "NotADirectoryError",
 };
 
 /** Name-resolution failures (Python `socket.gaierror`). */
@@ -126,9 +122,9 @@ export class SocketError extends PyError {
     }
     const file = transport === "unix" ? PY_FILES.supervisorXmlrpc : PY_FILES.socket;
     const line = transport === "unix" ? 557 : 836;
-    const known = STRERROR[code];
-    if (known !== undefined) {
-      return new SocketError(code, known[2], `[Errno ${known[0]}] ${known[1]}`, file, line);
+    const text = strerror(code);
+    if (text !== undefined && ERRNO[code] !== undefined) {
+      return new SocketError(code, OSERROR_CLASS[code] ?? "OSError", `[Errno ${ERRNO[code]}] ${text}`, file, line);
     }
     const detail = e instanceof Error ? e.message : String(e);
     return new SocketError(code, "OSError", detail, file, line);

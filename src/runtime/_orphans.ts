@@ -71,9 +71,13 @@ function childrenByStat(proc: ProcReader, self: number): number[] {
   return out;
 }
 
-/** Zombie children of `self` that `spawned` does not hold, in pid order. */
+/**
+ * Zombie children of `self` that `spawned` does not hold, in pid order.
+ * Without the per-thread `children` files every process's stat is read,
+ * which is done only as PID 1: elsewhere nothing is reparented to us.
+ */
 export function orphanZombies(proc: ProcReader, self: number, spawned: SpawnedPids): number[] {
-  const children = childrenByTasks(proc, self) ?? childrenByStat(proc, self);
+  const children = childrenByTasks(proc, self) ?? (self === 1 ? childrenByStat(proc, self) : []);
   return children
     .filter((pid) => !spawned.has(pid) && statOf(proc.readText(`/proc/${pid}/stat`))?.state === "Z")
     .sort((a, b) => a - b);

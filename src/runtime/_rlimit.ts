@@ -11,7 +11,7 @@
  * @module
  */
 
-import { errorForCode, type RuntimeError } from "./errors.ts";
+import { errorForCode, type RuntimeError, strerror } from "./errors.ts";
 import type { Rlimit, RlimitResource } from "./types.ts";
 
 /** How an adapter reaches the limits: libc through FFI, or /proc/self/limits plus `prlimit`. */
@@ -65,15 +65,12 @@ function describe(resource: RlimitResource, soft: number, hard: number): string 
   return `setrlimit ${RESOURCES[resource].name} (${limitText(soft)}, ${limitText(hard)})`;
 }
 
-const STRERROR: Readonly<Record<string, string>> = {
-  EPERM: "Operation not permitted",
-  EINVAL: "Invalid argument",
-  EFAULT: "Bad address",
-};
+/** The errno names setrlimit(2) fails with. */
+const SETRLIMIT_ERRORS = ["EPERM", "EINVAL", "EFAULT"];
 
 /** The error setrlimit(2) failing with `code` stands for. */
 export function setRlimitError(resource: RlimitResource, soft: number, hard: number, code: string): RuntimeError {
-  return errorForCode(code, `${describe(resource, soft, hard)}: ${STRERROR[code] ?? code}`);
+  return errorForCode(code, `${describe(resource, soft, hard)}: ${strerror(code) ?? code}`);
 }
 
 /**
@@ -108,8 +105,5 @@ export function prlimitArgs(pid: number, resource: RlimitResource, soft: number,
 
 /** The errno name a failed `prlimit` reported on stderr ("…: Operation not permitted"). */
 export function prlimitErrnoCode(stderr: string): string {
-  for (const [code, text] of Object.entries(STRERROR)) {
-    if (stderr.includes(text)) return code;
-  }
-  return "UNKNOWN";
+  return SETRLIMIT_ERRORS.find((code) => stderr.includes(strerror(code)!)) ?? "UNKNOWN";
 }

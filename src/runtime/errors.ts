@@ -68,6 +68,33 @@ export const ERRNO: Readonly<Record<string, number>> = {
   EDQUOT: 122,
 };
 
+/** Linux `strerror` texts by errno name (those the core prints the way Python's OSError does). */
+const STRERROR: Readonly<Record<string, string>> = {
+  EPERM: "Operation not permitted",
+  ENOENT: "No such file or directory",
+  EIO: "Input/output error",
+  ENOMEM: "Cannot allocate memory",
+  EACCES: "Permission denied",
+  EFAULT: "Bad address",
+  ENOTDIR: "Not a directory",
+  EINVAL: "Invalid argument",
+  EPIPE: "Broken pipe",
+  ENAMETOOLONG: "File name too long",
+  ELOOP: "Too many levels of symbolic links",
+  ENOTSOCK: "Socket operation on non-socket",
+  EADDRNOTAVAIL: "Cannot assign requested address",
+  ENETUNREACH: "Network is unreachable",
+  ECONNRESET: "Connection reset by peer",
+  ETIMEDOUT: "Connection timed out",
+  ECONNREFUSED: "Connection refused",
+  EHOSTUNREACH: "No route to host",
+};
+
+/** Linux's `strerror` text for an errno name, if known. */
+export function strerror(code: string): string | undefined {
+  return STRERROR[code];
+}
+
 /** The errno name for a Linux errno number, if known. */
 export function errnoName(n: number): string | undefined {
   for (const [name, num] of Object.entries(ERRNO)) {

@@ -4,10 +4,11 @@
  * reparented to it, and when they exit they stay zombies until it waits
  * for them. Python reaps with `waitpid(-1, WNOHANG)` each loop; the JS
  * runtimes only wait for the children they spawned, and a `waitpid(-1)`
- * would steal those statuses from them. So on SIGCHLD an adapter lists its
- * zombie children from /proc (the per-thread `children` files, else every
- * /proc/<pid>/stat), leaves out the ones it spawned itself, and waits for
- * each of the rest by pid (libc `waitpid` through FFI).
+ * would steal those statuses from them. So on SIGCHLD an adapter running as
+ * PID 1 lists its zombie children from /proc (the per-thread `children`
+ * files, else every /proc/<pid>/stat), leaves out the ones it spawned
+ * itself, and waits for each of the rest by pid (libc `waitpid` through
+ * FFI).
  *
  * Python counterpart: supervisor/supervisord.py (`Supervisor.reap`) and
  * supervisor/options.py (`ServerOptions.waitpid`).
@@ -73,11 +74,12 @@ function childrenByStat(proc: ProcReader, self: number): number[] {
 
 /**
  * Zombie children of `self` that `spawned` does not hold, in pid order.
- * Without the per-thread `children` files every process's stat is read,
- * which is done only as PID 1: elsewhere nothing is reparented to us.
+ * Only PID 1 looks: no subreaper is set, so nothing is reparented to any
+ * other process, and a child exit costs no /proc reads there.
  */
 export function orphanZombies(proc: ProcReader, self: number, spawned: SpawnedPids): number[] {
-  const children = childrenByTasks(proc, self) ?? (self === 1 ? childrenByStat(proc, self) : []);
+  if (self !== 1) return [];
+  const children = childrenByTasks(proc, self) ?? childrenByStat(proc, self);
   return children
     .filter((pid) => !spawned.has(pid) && statOf(proc.readText(`/proc/${pid}/stat`))?.state === "Z")
     .sort((a, b) => a - b);

@@ -49,7 +49,7 @@ Deno.test("[PROC.reap] orphanZombies(): falls back to every /proc/<pid>/stat wit
   spawned.delete(30);
   assert.deepEqual(orphanZombies(fakeProc(PROCS, false), 1, spawned), [9, 20, 30]);
   const notInit = fakeProc({ 5: ["S", 0], 6: ["Z", 5] }, false);
-  assert.deepEqual(orphanZombies(notInit, 5, spawned), [], "no /proc scan unless PID 1");
+  assert.deepEqual(orphanZombies(notInit, 5, spawned), [], "only PID 1 looks for orphans");
 });
 
 Deno.test("[PROC.reap] reapOrphans() waits for each orphan by pid and decodes its status", () => {

@@ -397,8 +397,9 @@ export interface Runtime {
    * Waits for the exited children this process did not start with
    * `spawn()`: processes reparented to it, as they are to PID 1 in a
    * container, that would otherwise stay zombies. Returns each one reaped;
-   * children started with `spawn()` are never touched. Empty when the
-   * runtime cannot wait for a pid (no FFI).
+   * children started with `spawn()` are never touched. Empty unless this
+   * process is PID 1 (no subreaper is set, so orphans go nowhere else) and
+   * when the runtime cannot wait for a pid (no FFI).
    */
   reapOrphans(): Array<{ pid: number; status: ExitStatus }>;
   /**

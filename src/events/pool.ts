@@ -6,6 +6,9 @@
  * on each main-loop pass sends buffered events to its RUNNING listeners that
  * are READY, oldest event first, first ready listener in pool order.
  * Rejected events come back at the head of the buffer with their serials.
+ * Whenever it buffers an event it asks for a pass (`wake`), so an event
+ * raised anywhere (also during a pass, after the dispatch step) is sent as
+ * soon as a listener is READY, never left for the next event to carry out.
  *
  * The listener processes are seen through {@linkcode PoolListener}, so the
  * engine plugs its Subprocesses in; the pool never touches a process's
@@ -72,6 +75,11 @@ export interface PoolDeps {
   identifier: string;
   /** Where pool serials wrap; default {@linkcode MAX_SERIAL}. */
   maxSerial?: number;
+  /**
+   * Asks the engine for a pass soon (which calls {@linkcode EventListenerPool.dispatchIfReady});
+   * called each time an event is buffered from outside the pool's own dispatch.
+   */
+  wake?: () => void;
 }
 
 const encoder = new TextEncoder();
@@ -82,7 +90,10 @@ export class EventListenerPool {
   readonly #deps: PoolDeps;
   readonly #listeners: () => Iterable<PoolListener>;
   readonly #buffer: SupervisorEvent[] = [];
-  readonly #callback: EventCallback = (event) => this.accept(event);
+  readonly #callback: EventCallback = (event) => {
+    this.accept(event);
+    this.#deps.wake?.();
+  };
   #serial = -1;
   #subscribed = false;
 
@@ -147,9 +158,13 @@ export class EventListenerPool {
     else this.#buffer.push(event);
   }
 
-  /** A listener of this pool rejected, failed or abandoned `event`: buffer it again at the head. */
+  /**
+   * A listener of this pool rejected, failed or abandoned `event`: buffer it
+   * again at the head, and ask for a pass (another listener may be READY).
+   */
   rejected(event: SupervisorEvent): void {
     this.accept(event, true);
+    this.#deps.wake?.();
   }
 
   /**
@@ -166,7 +181,10 @@ export class EventListenerPool {
     }
   }
 
-  /** Sends buffered events, oldest first, until no listener takes one (that event goes back to the head). */
+  /**
+   * Sends buffered events, oldest first, until no listener takes one (that
+   * event goes back to the head without asking for another pass).
+   */
   dispatch(): void {
     while (this.#buffer.length > 0) {
       const event = this.#buffer.shift()!;

@@ -239,3 +239,28 @@ Deno.test("overlapping subscriptions buffer the event twice, the second time as 
   deepEqual(pool.buffered.map((e) => [e.serial, e.poolSerials.get("ev")]), [[0, 0], [0, 0]]);
   deepEqual(logs(), ["DEBG rebuffering event 0 for pool ev (buf size=1, max=10)"]);
 });
+
+Deno.test("[EVT.dispatch] a pool asks for a pass when it buffers an event or a rejection, not when nobody took one", () => {
+  const bus = new EventBus();
+  const logger = new LogRecorder("debug");
+  const listeners: FakeListener[] = [];
+  let wakes = 0;
+  const pool = new EventListenerPool(
+    { name: "ev", buffer_size: 10, events: ["EVENT"] },
+    { bus, logger, identifier: "supervisor", wake: () => wakes++ },
+    () => listeners,
+  );
+  const l = new FakeListener("ev", logger, (e) => pool.rejected(e));
+  listeners.push(l);
+  bus.notify(tickEvent(5, 5));
+  equal(wakes, 1, "buffered from the bus");
+  pool.dispatchIfReady();
+  pool.dispatch();
+  equal(wakes, 1, "no listener READY: the event goes back quietly (no pass loop)");
+  l.ready();
+  pool.dispatchIfReady();
+  equal(l.written.length, 1);
+  l.result("FAIL");
+  equal(wakes, 2, "a rejected event asks for a pass too");
+  deepEqual(pool.buffered.map((e) => e.type), ["TICK_5"]);
+});

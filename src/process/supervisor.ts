@@ -181,7 +181,12 @@ export class Supervisor {
     });
     const pool: EventListenerPool = new EventListenerPool(
       { name: config.name, buffer_size: config.buffer_size, events: config.events.filter(isEventTypeName) },
-      { bus: this.bus, logger: this.host.logger, identifier: this.host.identifier ?? "supervisor" },
+      {
+        bus: this.bus,
+        logger: this.host.logger,
+        identifier: this.host.identifier ?? "supervisor",
+        wake: () => this.wake(),
+      },
       () => listeners,
     );
     return pool;

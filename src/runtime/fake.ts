@@ -65,6 +65,7 @@ class FakeStdin implements ByteWriter {
       return Promise.reject(new BrokenPipeError(`write to stdin of ${this.child.pid}: Broken pipe`));
     }
     this.chunks.push(data.slice());
+    this.child.onStdin?.(data.slice());
     return Promise.resolve();
   }
 
@@ -92,6 +93,8 @@ export class FakeChild implements Child {
   readonly exited: Promise<ExitStatus>;
   /** The exit status once the child ended, else null. */
   status: ExitStatus | null = null;
+  /** Called with each write to the child's stdin, as it is made (a scripted child that answers). */
+  onStdin: ((data: Uint8Array) => void) | null = null;
   readonly #out: ReadableStreamDefaultController<Uint8Array> | undefined;
   readonly #err: ReadableStreamDefaultController<Uint8Array> | undefined;
   #resolve!: (s: ExitStatus) => void;

@@ -51,6 +51,13 @@ export class ManualClock implements Clock {
     return this.#timers.size;
   }
 
+  /** Milliseconds until the earliest pending timer is due (0 when overdue), or null when none is pending. */
+  get nextDueIn(): number | null {
+    let due: number | null = null;
+    for (const t of this.#timers.values()) if (due === null || t.due < due) due = t.due;
+    return due === null ? null : Math.max(0, due - this.#mono);
+  }
+
   /**
    * Moves time forward by `ms`, firing due timers in due-time order (ties in
    * scheduling order), including timers scheduled by fired timers when they

@@ -63,6 +63,17 @@ Deno.test("ManualClock.clearTimeout() cancels; jumpWall() moves only the wall cl
   assert.equal(clock.monotonic(), 10);
 });
 
+Deno.test("ManualClock.nextDueIn tells how far the earliest pending timer is", () => {
+  const clock = new ManualClock();
+  assert.equal(clock.nextDueIn, null);
+  clock.setTimeout(() => {}, 30);
+  const id = clock.setTimeout(() => {}, 10);
+  assert.equal(clock.nextDueIn, 10);
+  clock.clearTimeout(id);
+  clock.advance(5);
+  assert.equal(clock.nextDueIn, 25);
+});
+
 Deno.test("normalizePath() resolves '.', '..' and repeated slashes against a cwd", () => {
   assert.equal(normalizePath("a/./b//../c", "/x"), "/x/a/c");
   assert.equal(normalizePath("/../..", "/x"), "/");
@@ -192,8 +203,11 @@ Deno.test("FakeChild with redirectStderr has no stderr stream and merges writes"
 Deno.test("FakeChild stdin records writes and breaks once the child is gone", async () => {
   const rt = new FakeRuntime();
   const child = rt.spawn(SPAWN);
+  const seen: string[] = [];
+  child.onStdin = (data) => seen.push(new TextDecoder().decode(data));
   await child.stdin?.write(new TextEncoder().encode("hello\n"));
   assert.equal(child.stdinText(), "hello\n");
+  assert.deepEqual(seen, ["hello\n"]);
   child.exit(0);
   await assert.rejects(child.stdin?.write(new Uint8Array(1)) ?? Promise.resolve(), BrokenPipeError);
 });

@@ -1,7 +1,10 @@
 /**
  * The web UI's actions: start, stop, restart and clear the log of one
- * process, of a group (`group:*`) or of everything, through the same
- * methods the XML-RPC interface serves, and the message shown afterwards.
+ * process, of a group (`group:*`) or of everything, through the engine's
+ * process control (and the log methods the XML-RPC interface serves), and
+ * the message shown afterwards. Outcomes are worded through the faults the
+ * XML-RPC interface would raise for them, as supervisord's status page
+ * words its RPC faults.
  *
  * Messages follow supervisord's status page where it has one (`Process
  * <ns> started`, `ERROR: Process <ns>: spawn error`, `All stopped at
@@ -14,10 +17,11 @@
  */
 
 import { splitNamespec } from "../config/namespec.ts";
-import { type ApiContext, resolve } from "../rpc/api_context.ts";
+import { type ControlOutcome, type ControlResult, ProcessControl } from "../process/control.ts";
+import { type ApiContext, guard, resolve } from "../rpc/api_context.ts";
 import { Faults, RpcError } from "../rpc/faults.ts";
 import { clearAllProcessLogs, clearProcessLogs } from "../rpc/log_api.ts";
-import type { SupervisorApi } from "../rpc/supervisor_api.ts";
+import { outcomeFault, resultStruct } from "../rpc/supervisor_api.ts";
 import { TARGET_ACTIONS, type TargetAction } from "./_ui_data.ts";
 
 /** Actions on everything at once. */
@@ -85,8 +89,8 @@ interface GroupResult {
 }
 
 /** `ok` when every entry succeeded, else the failures named with their reasons. */
-function summarise(results: unknown, what: string, done: string): ActionOutcome {
-  const failed = (results as GroupResult[]).filter((r) => r.status !== Faults.SUCCESS);
+function summarise(results: readonly GroupResult[], what: string, done: string): ActionOutcome {
+  const failed = results.filter((r) => r.status !== Faults.SUCCESS);
   if (failed.length === 0) return { ok: true, message: `${what} ${done}` };
   const list = failed.map((r) =>
     `${r.group === r.name ? r.name : `${r.group}:${r.name}`} (${startReason(r.status, r.description)})`
@@ -94,22 +98,29 @@ function summarise(results: unknown, what: string, done: string): ActionOutcome 
   return { ok: false, message: `ERROR: ${what}: ${list.join(", ")}` };
 }
 
-async function onProcess(ctx: ApiContext, api: SupervisorApi, action: TargetAction, ns: string) {
+/** Throws the fault of a failed outcome for the process addressed as `ns`. */
+function check(outcome: ControlOutcome, ns: string): void {
+  if (!outcome.ok) throw outcomeFault(outcome, ns);
+}
+
+/** The summary of a group/all operation. */
+const summary = async (results: Promise<ControlResult[]>, what: string, done: string) =>
+  summarise((await results).map(resultStruct), what, done);
+
+async function onProcess(ctx: ApiContext, action: TargetAction, ns: string): Promise<ActionOutcome> {
   const what = `Process ${ns}`;
   try {
-    if (action === "start") await api.startProcess(ns);
-    else if (action === "stop") await api.stopProcess(ns);
-    else if (action === "clearlog") {
+    guard(ctx);
+    const proc = resolve(ctx, ns).process;
+    if (action === "clearlog") {
       await clearProcessLogs(ctx, ns);
       return { ok: true, message: `Log for ${ns} cleared` };
-    } else {
-      try {
-        await api.stopProcess(ns);
-      } catch (e) {
-        if (!(e instanceof RpcError && e.code === Faults.NOT_RUNNING)) throw e;
-      }
-      await api.startProcess(ns);
     }
+    if (proc === null) throw new RpcError(Faults.BAD_NAME, ns);
+    const control = new ProcessControl(ctx.supervisor);
+    if (action === "start") check(await control.startProcess(proc), ns);
+    else if (action === "stop") check(await control.stopProcess(proc), ns);
+    else check(await control.restartProcess(proc), ns);
   } catch (e) {
     return fail(what, e);
   }
@@ -119,33 +130,30 @@ async function onProcess(ctx: ApiContext, api: SupervisorApi, action: TargetActi
   };
 }
 
-async function onGroup(ctx: ApiContext, api: SupervisorApi, action: TargetAction, group: string) {
-  const what = `Group ${group}`;
+async function onGroup(ctx: ApiContext, action: TargetAction, name: string): Promise<ActionOutcome> {
+  const what = `Group ${name}`;
   try {
-    if (action === "start") return summarise(await api.startProcessGroup(group), what, "started");
-    if (action === "stop") return summarise(await api.stopProcessGroup(group), what, "stopped");
-    if (action === "restart") {
-      const stopped = summarise(await api.stopProcessGroup(group), what, "stopped");
-      if (!stopped.ok) return stopped;
-      return summarise(await api.startProcessGroup(group), what, "restarted");
-    }
-    for (const name of resolve(ctx, `${group}:*`).group.processes.keys()) {
-      await clearProcessLogs(ctx, `${group}:${name}`);
-    }
-    return { ok: true, message: `Logs of group ${group} cleared` };
+    guard(ctx);
+    const group = resolve(ctx, `${name}:*`).group;
+    const control = new ProcessControl(ctx.supervisor);
+    if (action === "start") return await summary(control.startGroup(group), what, "started");
+    if (action === "stop") return await summary(control.stopGroup(group), what, "stopped");
+    if (action === "restart") return await summary(control.restartGroup(group), what, "restarted");
+    for (const proc of group.processes.keys()) await clearProcessLogs(ctx, `${name}:${proc}`);
+    return { ok: true, message: `Logs of group ${name} cleared` };
   } catch (e) {
     return fail(what, e);
   }
 }
 
-async function onAll(ctx: ApiContext, api: SupervisorApi, action: AllAction, at: () => string) {
+async function onAll(ctx: ApiContext, action: AllAction, at: () => string): Promise<ActionOutcome> {
   try {
-    if (action === "startall") return summarise(await api.startAllProcesses(), "All", `started at ${at()}`);
-    if (action === "stopall") return summarise(await api.stopAllProcesses(), "All", `stopped at ${at()}`);
+    guard(ctx);
+    const control = new ProcessControl(ctx.supervisor);
+    if (action === "startall") return await summary(control.startAll(), "All", `started at ${at()}`);
+    if (action === "stopall") return await summary(control.stopAll(), "All", `stopped at ${at()}`);
     if (action === "clearlogall") return summarise(await clearAllProcessLogs(ctx), "All logs", `cleared at ${at()}`);
-    const stopped = summarise(await api.stopAllProcesses(), "All", `stopped at ${at()}`);
-    if (!stopped.ok) return stopped;
-    return summarise(await api.startAllProcesses(), "All", `restarted at ${at()}`);
+    return await summary(control.restartAll(), "All", `restarted at ${at()}`);
   } catch (e) {
     return fail("All", e);
   }
@@ -158,19 +166,18 @@ async function onAll(ctx: ApiContext, api: SupervisorApi, action: AllAction, at:
  */
 export async function runAction(
   ctx: ApiContext,
-  api: SupervisorApi,
   action: UiAction,
   processname: string,
 ): Promise<ActionOutcome> {
   const at = () => ctime(ctx.runtime.clock.now());
   if (action === "refresh") return { ok: true, message: `Page refreshed at ${at()}` };
   if (action === "startall" || action === "stopall" || action === "restartall" || action === "clearlogall") {
-    return await onAll(ctx, api, action, at);
+    return await onAll(ctx, action, at);
   }
   const { group, process } = splitNamespec(processname);
   const known = ctx.supervisor.groups.get(group);
   if (processname === "" || known === undefined || (process !== null && !known.processes.has(process))) {
     return { ok: false, message: `No such process named ${processname}` };
   }
-  return process === null ? await onGroup(ctx, api, action, group) : await onProcess(ctx, api, action, processname);
+  return process === null ? await onGroup(ctx, action, group) : await onProcess(ctx, action, processname);
 }

@@ -45,7 +45,6 @@ import { SUPERVISOR_VERSION } from "../cli/supervisord_args.ts";
 import type { Channel } from "../logging/types.ts";
 import { type ApiContext, resolve } from "../rpc/api_context.ts";
 import { RpcError } from "../rpc/faults.ts";
-import { SupervisorApi } from "../rpc/supervisor_api.ts";
 import { supervisorStateName } from "../process/states.ts";
 import type { Handler } from "../runtime/types.ts";
 import { errorResponse, SERVER_HEADER } from "./_responses.ts";
@@ -177,7 +176,6 @@ export function createUiHandler(ctx: ApiContext, opts: UiOptions = {}): Handler 
 /** The routes; one instance per daemon (it holds the token). */
 class WebUi {
   readonly #ctx: ApiContext;
-  readonly #api: SupervisorApi;
   readonly #token: string;
   readonly #version: string;
   readonly #statusPollMs: number;
@@ -185,7 +183,6 @@ class WebUi {
 
   constructor(ctx: ApiContext, opts: UiOptions) {
     this.#ctx = ctx;
-    this.#api = new SupervisorApi(ctx);
     this.#token = opts.token ?? randomToken();
     this.#version = opts.version ?? SUPERVISOR_VERSION;
     this.#statusPollMs = opts.statusPollMs ?? DEFAULT_STATUS_POLL_MS;
@@ -318,7 +315,7 @@ class WebUi {
     const action = form.get("action") ?? "";
     if (!isUiAction(action)) return refuse(400, "Unknown action", `Unknown action ${action}`);
     const processname = form.get("processname") ?? "";
-    const outcome = await runAction(this.#ctx, this.#api, action, processname);
+    const outcome = await runAction(this.#ctx, action, processname);
     if (json) return jsonResponse(200, outcome);
     const back = form.get("return") === "tail" && processname !== ""
       ? `tail.html?processname=${encodeURIComponent(processname)}&message=`

@@ -13,132 +13,79 @@
 
 import { makeNamespec } from "../config/namespec.ts";
 import { SUPERVISOR_VERSION } from "../cli/supervisord_args.ts";
-import type { ProcessGroup } from "../process/group.ts";
 import {
-  ProcessState,
-  RUNNING_STATES,
-  SIGNALLABLE_STATES,
-  STOPPED_STATES,
-  supervisorStateName,
-} from "../process/states.ts";
-import { SpawnError } from "../process/exec_args.ts";
-import type { Subprocess } from "../process/subprocess.ts";
+  type ControlOutcome,
+  type ControlResult,
+  type MaybeLater,
+  POLL_MS,
+  ProcessControl,
+} from "../process/control.ts";
+import type { ProcessGroup } from "../process/group.ts";
+import { SIGNALLABLE_STATES, supervisorStateName } from "../process/states.ts";
 import { allProcesses, type ApiContext, guard, requestStop, resolve } from "./api_context.ts";
 import type { RpcHandler } from "./dispatcher.ts";
 import { Faults, RpcError } from "./faults.ts";
 import { processInfo } from "./process_info.ts";
 import { groupParam, namespecParam, signalParam, truthParam } from "./_py_params.ts";
 import { pyStr, type XmlRpcValue } from "./xmlrpc_value.ts";
-import type { Clock } from "../runtime/types.ts";
+
+export { POLL_MS };
 
 /** The RPC API version clients check (SURFACE GEN.apiversion). */
 export const API_VERSION = "3.0";
 
 /** One entry of a group/all result array. */
-interface ResultStruct {
+export interface ResultStruct {
   name: string;
   group: string;
   status: number;
   description: string;
 }
 
-const ok = (proc: Subprocess, group: ProcessGroup): ResultStruct => ({
-  name: proc.name,
-  group: group.name,
-  status: Faults.SUCCESS,
-  description: "OK",
-});
-
-const failed = (proc: Subprocess, group: ProcessGroup, e: RpcError): ResultStruct => ({
-  name: proc.name,
-  group: group.name,
-  status: e.code,
-  description: e.message,
-});
-
-/** Resolves once `done(proc)` returns true or throws, re-checked on each of its state changes. */
-function untilSettled(ctx: ApiContext, proc: Subprocess, done: () => boolean): Promise<true> {
-  return new Promise((resolvePromise, reject) => {
-    const check = (): boolean => {
-      try {
-        if (!done()) return false;
-        resolvePromise(true);
-      } catch (e) {
-        reject(e);
-      }
-      return true;
-    };
-    if (check()) return;
-    const off = ctx.supervisor.onStateChange((change) => {
-      if (change.proc === proc && check()) off();
-    });
-  });
-}
-
-/** How often Python re-checks a pending group/all operation (`allfunc.delay`). */
-export const POLL_MS = 50;
-
-interface Pending {
-  settled: Promise<void>;
-  result?: ResultStruct;
-  error?: unknown;
-}
-
-/**
- * Python `make_allfunc`: applies `fn` to each process that `wanted`;
- * immediate outcomes come first, then waited ones as they finish. Like
- * Python, which re-checks the pending calls in list order every
- * {@linkcode POLL_MS}, calls that finish within one poll are reported in
- * list (priority) order, so `stop all` lists processes that died together
- * in priority order.
- */
-async function forAll(
-  clock: Clock,
-  pairs: Array<[ProcessGroup, Subprocess]>,
-  wanted: (p: Subprocess) => boolean,
-  fn: (namespec: string) => Promise<unknown> | unknown,
-): Promise<ResultStruct[]> {
-  const results: ResultStruct[] = [];
-  let pending: Pending[] = [];
-  for (const [group, proc] of pairs) {
-    if (!wanted(proc)) continue;
-    let outcome: unknown;
-    try {
-      outcome = fn(makeNamespec(group.name, proc.name));
-    } catch (e) {
-      if (!(e instanceof RpcError)) throw e;
-      results.push(failed(proc, group, e));
-      continue;
-    }
-    if (!(outcome instanceof Promise)) {
-      results.push(ok(proc, group));
-      continue;
-    }
-    const p: Pending = { settled: Promise.resolve() };
-    p.settled = outcome.then(
-      () => void (p.result = ok(proc, group)),
-      (e) => void (e instanceof RpcError ? p.result = failed(proc, group, e) : p.error = e ?? new Error(String(e))),
-    );
-    pending.push(p);
+/** The fault supervisord raises for a failed outcome on the process addressed as `name`. */
+export function outcomeFault(outcome: ControlOutcome & { ok: false }, name: string): RpcError {
+  switch (outcome.reason) {
+    case "shutting_down":
+      return new RpcError(Faults.SHUTDOWN_STATE);
+    case "no_file":
+      return new RpcError(Faults.NO_FILE, outcome.message);
+    case "not_executable":
+      return new RpcError(Faults.NOT_EXECUTABLE, outcome.message);
+    case "already_started":
+      return new RpcError(Faults.ALREADY_STARTED, name);
+    case "unknown_state":
+      return new RpcError(Faults.FAILED, `${name} is in an unknown process state`);
+    case "spawn_error":
+      return new RpcError(Faults.SPAWN_ERROR, name);
+    case "abnormal_termination":
+      return new RpcError(Faults.ABNORMAL_TERMINATION, name);
+    case "not_running":
+      return new RpcError(Faults.NOT_RUNNING, name);
+    case "failed":
+      return new RpcError(Faults.FAILED, outcome.message);
   }
-  while (pending.length > 0) {
-    await Promise.race(pending.map((p) => p.settled));
-    await new Promise<void>((wake) => clock.setTimeout(wake, POLL_MS));
-    for (const p of pending) {
-      if (p.error !== undefined) throw p.error;
-      if (p.result !== undefined) results.push(p.result);
-    }
-    pending = pending.filter((p) => p.result === undefined);
-  }
-  return results;
 }
 
-function groupPairs(group: ProcessGroup): Array<[ProcessGroup, Subprocess]> {
-  const procs = [...group.processes.values()].sort((a, b) => a.config.priority - b.config.priority);
-  return procs.map((p) => [group, p]);
+/** `true`, or the outcome's fault thrown. */
+function answer(outcome: ControlOutcome, name: string): true {
+  if (!outcome.ok) throw outcomeFault(outcome, name);
+  return true;
 }
 
-const isRunning = (p: Subprocess) => RUNNING_STATES.has(p.state);
+/** The same, for an outcome that may still be pending. */
+function answerLater(outcome: MaybeLater, name: string): true | Promise<true> {
+  return outcome instanceof Promise ? outcome.then((o) => answer(o, name)) : answer(outcome, name);
+}
+
+/** A group/all result as the wire shows it. */
+export function resultStruct(r: ControlResult): ResultStruct {
+  if (r.outcome.ok) return { name: r.name, group: r.group, status: Faults.SUCCESS, description: "OK" };
+  const fault = outcomeFault(r.outcome, makeNamespec(r.group, r.name));
+  return { name: r.name, group: r.group, status: fault.code, description: fault.message };
+}
+
+const structs = (results: Promise<ControlResult[]>): Promise<ResultStruct[]> =>
+  results.then((rs) => rs.map(resultStruct));
 
 /** Control and info methods; see the module documentation. */
 export class SupervisorApi {
@@ -168,37 +115,17 @@ export class SupervisorApi {
     guard(this.ctx);
     const { group, process: proc } = resolve(this.ctx, name);
     if (proc === null) return this.startProcessGroup(group.name, wait);
-    try {
-      this.ctx.supervisor.host.prepare(proc);
-    } catch (e) {
-      if (!(e instanceof SpawnError)) throw e;
-      throw new RpcError(e.kind === "NotFound" ? Faults.NO_FILE : Faults.NOT_EXECUTABLE, e.message);
-    }
-    if (RUNNING_STATES.has(proc.state)) throw new RpcError(Faults.ALREADY_STARTED, name);
-    if (proc.state === ProcessState.UNKNOWN) {
-      throw new RpcError(Faults.FAILED, `${name} is in an unknown process state`);
-    }
-    proc.spawn();
-    if (proc.spawnerr) throw new RpcError(Faults.SPAWN_ERROR, name);
-    proc.transition(this.ctx.runtime.clock.monotonic());
-    if (!wait || proc.state === ProcessState.RUNNING) return true;
-    return untilSettled(this.ctx, proc, () => {
-      if (proc.spawnerr) throw new RpcError(Faults.SPAWN_ERROR, name);
-      if (proc.state === ProcessState.RUNNING) return true;
-      if (proc.state !== ProcessState.STARTING) throw new RpcError(Faults.ABNORMAL_TERMINATION, name);
-      return false;
-    });
+    return answerLater(this.#control.startProcess(proc, { wait }), name);
   }
 
   startProcessGroup(name: XmlRpcValue, wait = true): Promise<ResultStruct[]> {
     guard(this.ctx);
-    const group = this.#group(name);
-    return forAll(this.#clock, groupPairs(group), (p) => !isRunning(p), (n) => this.startProcess(n, wait));
+    return structs(this.#control.startGroup(this.#group(name), { wait }));
   }
 
   startAllProcesses(wait = true): Promise<ResultStruct[]> {
     guard(this.ctx);
-    return forAll(this.#clock, allProcesses(this.ctx), (p) => !isRunning(p), (n) => this.startProcess(n, wait));
+    return structs(this.#control.startAll({ wait }));
   }
 
   /** Python `stopProcess`: true once stopped (or at once with `wait` false). */
@@ -206,47 +133,24 @@ export class SupervisorApi {
     guard(this.ctx);
     const { group, process: proc } = resolve(this.ctx, name);
     if (proc === null) return this.stopProcessGroup(group.name, wait);
-    if (!RUNNING_STATES.has(proc.state)) throw new RpcError(Faults.NOT_RUNNING, name);
-    const msg = proc.stop();
-    if (msg !== null) throw new RpcError(Faults.FAILED, msg);
-    if (!wait || STOPPED_STATES.has(proc.state)) return true;
-    return this.#untilStopped(proc);
-  }
-
-  /** Waits for a stopped state, logging `waiting for <name> to stop` every 2 s meanwhile. */
-  #untilStopped(proc: Subprocess): Promise<true> {
-    const clock = this.ctx.runtime.clock;
-    let timer = 0;
-    const report = () => {
-      proc.stopReport();
-      // Just past the 2 s throttle of stopReport(), which needs strictly more than 2 s.
-      timer = clock.setTimeout(report, 2001);
-    };
-    report();
-    const done = untilSettled(this.ctx, proc, () => STOPPED_STATES.has(proc.state));
-    return done.finally(() => clock.clearTimeout(timer));
+    return answerLater(this.#control.stopProcess(proc, { wait }), name);
   }
 
   stopProcessGroup(name: XmlRpcValue, wait = true): Promise<ResultStruct[]> {
     guard(this.ctx);
-    const group = this.#group(name);
-    return forAll(this.#clock, groupPairs(group), isRunning, (n) => this.stopProcess(n, wait));
+    return structs(this.#control.stopGroup(this.#group(name), { wait }));
   }
 
   stopAllProcesses(wait = true): Promise<ResultStruct[]> {
     guard(this.ctx);
-    return forAll(this.#clock, allProcesses(this.ctx), isRunning, (n) => this.stopProcess(n, wait));
+    return structs(this.#control.stopAll({ wait }));
   }
 
   signalProcess(name: string, signal: XmlRpcValue): true | Promise<ResultStruct[]> {
     guard(this.ctx);
     const { group, process: proc } = resolve(this.ctx, name);
     if (proc === null) return this.signalProcessGroup(group.name, signal);
-    const sig = signalParam(signal);
-    if (!SIGNALLABLE_STATES.has(proc.state)) throw new RpcError(Faults.NOT_RUNNING, name);
-    const msg = proc.signal(sig);
-    if (msg !== null) throw new RpcError(Faults.FAILED, msg);
-    return true;
+    return answer(this.#control.signalProcess(proc, signalParam(signal)), name);
   }
 
   /**
@@ -257,26 +161,43 @@ export class SupervisorApi {
     groupParam(name);
     guard(this.ctx);
     const group = this.#group(name);
-    const results = await forAll(
-      this.#clock,
-      groupPairs(group),
-      (p) => SIGNALLABLE_STATES.has(p.state),
-      (n) => this.signalProcess(n, signal),
-    );
+    const results = await this.#signal(signal, group, (sig) => this.#control.signalGroup(group, sig));
     guard(this.ctx);
     return results;
   }
 
+  /**
+   * Python checks for a shutdown only after sending (but its per-process
+   * calls refuse to send meanwhile), so checking first answers the same.
+   */
   async signalAllProcesses(signal: XmlRpcValue): Promise<ResultStruct[]> {
-    const signallable = (p: Subprocess) => SIGNALLABLE_STATES.has(p.state);
-    const results = await forAll(
-      this.#clock,
-      allProcesses(this.ctx),
-      signallable,
-      (n) => this.signalProcess(n, signal),
-    );
+    guard(this.ctx);
+    const results = await this.#signal(signal, undefined, (sig) => this.#control.signalAll(sig));
     guard(this.ctx);
     return results;
+  }
+
+  /**
+   * Sends a signal given as a wire value. Python checks the signal per
+   * process, so a bad one is a BAD_SIGNAL entry for each process that
+   * could have been signalled.
+   */
+  #signal(
+    signal: XmlRpcValue,
+    group: ProcessGroup | undefined,
+    send: (sig: number) => Promise<ControlResult[]>,
+  ): Promise<ResultStruct[]> {
+    let sig: number;
+    try {
+      sig = signalParam(signal);
+    } catch (e) {
+      if (!(e instanceof RpcError)) throw e;
+      const targets = this.#control.processes(group).filter(([, p]) => SIGNALLABLE_STATES.has(p.state));
+      return Promise.resolve(
+        targets.map(([g, p]) => ({ name: p.name, group: g.name, status: e.code, description: e.message })),
+      );
+    }
+    return structs(send(sig));
   }
 
   /** Python `process_groups.get(name)`: BAD_NAME unless a group has that (string) name. */
@@ -287,8 +208,8 @@ export class SupervisorApi {
     return group;
   }
 
-  get #clock(): Clock {
-    return this.ctx.runtime.clock;
+  get #control(): ProcessControl {
+    return new ProcessControl(this.ctx.supervisor);
   }
 
   /** The handlers, keyed by full method name, for `bindSupervisorMethods`. */

@@ -121,6 +121,26 @@ abuse("[HTTP.rpc2,XMLRPC.request] malformed XML bodies are 400", async () => {
   ) sameStatus(await both(rpcRequest(body)), JSON.stringify(body));
 });
 
+abuse("[XMLRPC.request,HTTP.rpc2] integers beyond 32 bits are read, beyond 4,300 digits are 400", async () => {
+  const p = await pair();
+  for (
+    const int of [
+      "<int>2147483648</int>",
+      "<i4>-2147483649</i4>",
+      `<int>${"9".repeat(4300)}</int>`,
+      `<int>${"9".repeat(4301)}</int>`,
+      `<i4>${"9".repeat(5000)}</i4>`,
+    ]
+  ) {
+    const req = rpcRequest(callXml("system.methodHelp", int));
+    const [ours, reference] = await Promise.all([fullReply(p.ours, req), fullReply(p.reference, req)]);
+    const what = `${int.slice(0, 20)}… (${int.length} chars)`;
+    assert.equal(ours.status, reference.status, what);
+    const fault = (r: RawReply) => /<name>faultString<\/name>\n<value><string>([^<]*)</.exec(r.body)?.[1] ?? null;
+    assert.equal(fault(ours), fault(reference), what);
+  }
+});
+
 abuse("[XMLRPC.request,HTTP.rpc2] an entity bomb is refused quickly", async () => {
   const levels = ['<!ENTITY a0 "xxxxxxxxxx">'];
   for (let i = 1; i < 10; i++) levels.push(`<!ENTITY a${i} "${`&a${i - 1};`.repeat(10)}">`);

@@ -6,7 +6,10 @@
  * names (`<ex:nil/>`, `<ex:i8>`), as Python's reader ignores them.
  *
  * Scalars are read as Python reads them: `int`/`i4`/`i8` with `int()` rules
- * (surrounding whitespace, sign, `_` between digits); `double` with
+ * (surrounding whitespace, sign, `_` between digits, and at most
+ * {@linkcode MAX_INT_DIGITS} digits: Python 3.11's `int()` refuses more, so
+ * supervisord answers such a request 400, and a huge decimal is not turned
+ * into a bigint at quadratic cost); `double` with
  * `float()` rules (also `nan`, `inf`, `infinity`); `dateTime.iso8601` only as
  * `YYYYMMDDTHH:MM:SS` (Python's `strptime` format; fields read as UTC);
  * `base64` with properly padded standard alphabet, whitespace ignored.
@@ -51,6 +54,13 @@ export type MethodResponse =
 
 const MAX_DEPTH = 512;
 const INT = /^[ \t\n\r\f\v]*([+-]?[0-9](?:_?[0-9])*)[ \t\n\r\f\v]*$/;
+
+/**
+ * The most digits an integer may have (sign and `_` not counted, leading
+ * zeros counted): Python's `sys.get_int_max_str_digits()` default, which
+ * supervisord's reader hits through `int()` (ValueError → HTTP 400).
+ */
+export const MAX_INT_DIGITS = 4300;
 const FLOAT =
   /^[+-]?(?:[0-9](?:_?[0-9])*(?:\.(?:[0-9](?:_?[0-9])*)?)?|\.[0-9](?:_?[0-9])*)(?:[eE][+-]?[0-9](?:_?[0-9])*)?$/;
 const FLOAT_SPECIAL = /^([+-]?)(inf|infinity|nan)$/i;
@@ -142,6 +152,10 @@ class Decoder {
     if (m === null) return this.r.fail(`malformed integer in <${tag.name}>`, tag.at);
     const digits = (m[1] ?? "").replaceAll("_", "");
     if (digits.length < 16) return Number(digits);
+    const count = digits.length - (digits[0] === "+" || digits[0] === "-" ? 1 : 0);
+    if (count > MAX_INT_DIGITS) {
+      return this.r.fail(`integer in <${tag.name}> has ${count} digits, more than ${MAX_INT_DIGITS}`, tag.at);
+    }
     const big = BigInt(digits);
     return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
   }

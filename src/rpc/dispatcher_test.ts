@@ -68,6 +68,11 @@ Deno.test("[XMLRPC.request,HTTP.rpc2,MLOG.rpc] malformed bodies and empty method
   assertEquals(bad, { status: 400, body: null });
   equal(lines.at(-1), "ERRO XML-RPC request data 'hello' is invalid: unmarshallable");
   assertEquals(await d.handle(new Uint8Array([0xff])), { status: 400, body: null });
+  const huge = `<methodCall><methodName>system.methodHelp</methodName><params><param><value><int>${
+    "9".repeat(5000)
+  }</int></value></param></params></methodCall>`;
+  assertEquals(await d.handle(huge), { status: 400, body: null }); // Python's int() refuses > 4,300 digits
+  match(lines.at(-1) ?? "", /^ERRO XML-RPC request data '<methodCall>.*9{5000}.*' is invalid: unmarshallable$/s);
   const noName = "<?xml version='1.0'?><methodCall><methodName/></methodCall>";
   assertEquals(await d.handle(noName), { status: 400, body: null });
   equal(lines.at(-1), `ERRO XML-RPC request data "${noName}" is invalid: no method name`);

@@ -28,6 +28,7 @@ export {
   decodeMethodCall,
   decodeMethodResponse,
   type DecodeOptions,
+  MAX_INT_DIGITS,
   type MethodCall,
   type MethodResponse,
   XmlRpcParseError,

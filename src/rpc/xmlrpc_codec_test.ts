@@ -8,6 +8,7 @@ import {
   encodeMethodResponse,
   encodeValue,
   escapeXmlText,
+  MAX_INT_DIGITS,
   XmlRpcEncodeError,
   XmlRpcParseError,
   type XmlRpcValue,
@@ -146,6 +147,21 @@ Deno.test("[XMLRPC.request] decodeMethodCall() reads every scalar type as Python
     methodName: "x.y",
     params: [],
   });
+});
+
+Deno.test("[XMLRPC.request] an integer of more than 4,300 digits is refused, as Python 3.11's int() refuses it", () => {
+  equal(MAX_INT_DIGITS, 4300);
+  const max = "9".repeat(MAX_INT_DIGITS);
+  equal(one(`<int>${max}</int>`), BigInt(max));
+  equal(one(`<i4>-${max}</i4>`), -BigInt(max));
+  equal(one(`<int>2147483648</int>`), 2147483648); // beyond 32 bits is still read, as Python reads it
+  equal(one(`<int>${"1_".repeat(2150)}1</int>`), BigInt("1".repeat(2151))); // underscores are not digits
+  for (const text of ["9".repeat(4301), `+${"0".repeat(4300)}1`, "9".repeat(5000)]) {
+    for (const t of ["int", "i4", "i8"]) {
+      rejects(call(param(`<${t}>${text}</${t}>`)), /more than 4300/);
+      throws(() => decodeMethodCall(call(param(`<${t}>${text}</${t}>`)), { dialect: "supervisor" }), /more than 4300/);
+    }
+  }
 });
 
 Deno.test("[XMLRPC.request] the supervisor dialect: boolean is true only for '1'; base64 is UTF-8 text", () => {

@@ -7,7 +7,8 @@
  *
  * Scenarios: 1 restart after SIGKILL, 2 numprocs start/stop, 3 stdout
  * throughput with rotation, 4 idle CPU and memory, 5 shutdown, 6 RPC latency
- * (scripts/bench_rpc.ts). Daemons are observed through their main log file
+ * (scripts/bench_rpc.ts), 7 and 8 XML-RPC under load from wrk
+ * (scripts/bench_load.ts). Daemons are observed through their main log file
  * and /proc only, except scenario 6, which calls XML-RPC on purpose. A daemon
  * that exits early or never gets there shows as `n/a (<reason>)`.
  *
@@ -34,6 +35,7 @@ import {
 } from "./bench_scenarios.ts";
 import { noteBaseline, throughputScenario } from "./bench_throughput.ts";
 import { rpcScenario } from "./bench_rpc.ts";
+import { churnScenario, loadScenario } from "./bench_load.ts";
 
 const ALL: Record<ScenarioId, Scenario> = {
   restart: restartScenario,
@@ -42,6 +44,8 @@ const ALL: Record<ScenarioId, Scenario> = {
   idle: idleScenario,
   shutdown: shutdownScenario,
   rpc: rpcScenario,
+  load: loadScenario,
+  churn: churnScenario,
 };
 
 const SIDES: readonly SideId[] = ["python", "ours"];
@@ -92,7 +96,9 @@ function header(opts: BenchOptions, host: Record<string, string>, totalS: number
     `Sizes: ${s.killsPerRun} SIGKILLs per run; numprocs=${s.numprocs}; ${s.throughputBytes / 1048576} MiB of ` +
     `16-byte lines, stdout_logfile_maxbytes=${s.logMaxBytes / 1048576}MB, backups=${s.logBackups}; ` +
     `${s.idlePrograms} idle programs, ${s.settleSeconds} s settle + ${s.idleSeconds} s window; ` +
-    `${s.shutdownPrograms} programs at shutdown. Programs are \`sleep infinity\` with startsecs=0.`,
+    `${s.shutdownPrograms} programs at shutdown; ${s.loadPrograms} programs behind the inet server under load, ` +
+    `${s.loadSeconds} s per wrk run, memory read again ${s.loadAfterSeconds} s after. ` +
+    "Programs are `sleep infinity` with startsecs=0.",
   ].join("\n");
 }
 

@@ -10,7 +10,7 @@
 import { shlexSplit } from "../src/config/shlex.ts";
 
 /** Scenario ids, in the order they run. */
-export const SCENARIOS = ["restart", "numprocs", "throughput", "idle", "shutdown", "rpc"] as const;
+export const SCENARIOS = ["restart", "numprocs", "throughput", "idle", "shutdown", "rpc", "load", "churn"] as const;
 export type ScenarioId = typeof SCENARIOS[number];
 
 /** Sizes of every scenario; `--quick` shrinks them. */
@@ -39,6 +39,12 @@ export interface Sizes {
   rpcAllCalls: number;
   /** Scenario 6: timed `getProcessInfo` calls per run. */
   rpcOneCalls: number;
+  /** Scenarios 7 and 8 (load, churn): number of programs behind the inet RPC server. */
+  loadPrograms: number;
+  /** Scenarios 7 and 8: length of each wrk run, in seconds. */
+  loadSeconds: number;
+  /** Scenarios 7 and 8: wait after the load before the last memory reading, in seconds. */
+  loadAfterSeconds: number;
 }
 
 const MIB = 1024 * 1024;
@@ -57,6 +63,9 @@ export const FULL_SIZES: Sizes = {
   rpcPrograms: 500,
   rpcAllCalls: 20,
   rpcOneCalls: 200,
+  loadPrograms: 50,
+  loadSeconds: 10,
+  loadAfterSeconds: 10,
 };
 
 /** Smoke-run sizes (`--quick`). Rotation is still exercised: 64 MiB over 5 MB files. */
@@ -73,6 +82,9 @@ export const QUICK_SIZES: Sizes = {
   rpcPrograms: 50,
   rpcAllCalls: 5,
   rpcOneCalls: 50,
+  loadPrograms: 50,
+  loadSeconds: 3,
+  loadAfterSeconds: 3,
 };
 
 /** Everything the flags decide. */

@@ -18,12 +18,13 @@ export type Better = "lower" | "higher";
 
 /**
  * A target for our side: an absolute bound on our median (`abs`), or a bound
- * on the ratio ours/Python (`ratio`). `max` bounds from above, `min` from
- * below.
+ * on the ratio ours/Python (`ratio`), or none (a figure shown for context).
+ * `max` bounds from above, `min` from below.
  */
 export type Target =
   | { kind: "abs"; max: number; unit: string }
-  | { kind: "ratio"; max?: number; min?: number };
+  | { kind: "ratio"; max?: number; min?: number }
+  | { kind: "none" };
 
 /** One row of the table. */
 export interface Metric {
@@ -108,7 +109,8 @@ export function formatRatio(r: number): string {
 
 /** Describes a target, e.g. `≤ 20 ms` or `≤ 0.5× Python`. */
 export function formatTarget(t: Target): string {
-  if (t.kind === "abs") return `≤ ${t.max} ${t.unit}`;
+  if (t.kind === "none") return "—";
+  if (t.kind === "abs") return `≤ ${t.max}${t.unit === "" ? "" : ` ${t.unit}`}`;
   const parts: string[] = [];
   if (t.min !== undefined) parts.push(`≥ ${t.min}×`);
   if (t.max !== undefined) parts.push(`≤ ${t.max}×`);
@@ -120,7 +122,7 @@ export function formatTarget(t: Target): string {
  * needed median is missing.
  */
 export function targetMet(t: Target, python: number, ours: number): boolean | null {
-  if (!Number.isFinite(ours)) return null;
+  if (t.kind === "none" || !Number.isFinite(ours)) return null;
   if (t.kind === "abs") return ours <= t.max;
   if (!Number.isFinite(python) || python === 0) return null;
   const r = ours / python;

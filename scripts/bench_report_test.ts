@@ -44,6 +44,9 @@ Deno.test("targetMet() checks absolute bounds and ratio bounds in both direction
   assert.equal(targetMet({ kind: "ratio", max: 0.1 }, 0, 0), null);
   assert.equal(formatTarget({ kind: "ratio", min: 1 }), "≥ 1× Python");
   assert.equal(formatTarget({ kind: "abs", max: 20, unit: "ms" }), "≤ 20 ms");
+  assert.equal(formatTarget({ kind: "abs", max: 0, unit: "" }), "≤ 0");
+  assert.equal(formatTarget({ kind: "none" }), "—");
+  assert.equal(targetMet({ kind: "none" }, 10, 5), null);
 });
 
 Deno.test("shorten() keeps the start and the end of a long reason", () => {

@@ -3,10 +3,12 @@
  * passes that move processes, signal handling and the ordered shutdown.
  *
  * There is no fixed-period loop. A pass runs when something happened (a
- * child was finished, a request or signal arrived) or when the earliest
- * `nextDue()` of any process falls due; after each pass one timer is set for
- * the next due time, and none when nothing is due, so an idle supervisord
- * does no work at all.
+ * child was finished, a request or signal arrived) or when the earliest due
+ * time of a registered {@linkcode DueSource} comes (schedule.ts): the group
+ * transitions, the shutdown report and the TICK events are three such
+ * sources, and other components add their own with `addSource()`. After each
+ * pass one timer is set for the next due time, and none when nothing is
+ * due, so an idle supervisord does no work at all.
  *
  * Python counterpart: supervisor/supervisord.py (`Supervisor.runforever`,
  * `handle_signal`, `shutdown_report`, the ordered stop phases,
@@ -33,6 +35,7 @@ import type { ChildOutput, Logger } from "../logging/types.ts";
 import type { Runtime, SpawnOptions } from "../runtime/types.ts";
 import { byPriority, ProcessGroup } from "./group.ts";
 import { ProcessState, processStateName, SupervisorState } from "./states.ts";
+import { type DueSource, Schedule } from "./schedule.ts";
 import { type ProcessHost, Subprocess } from "./subprocess.ts";
 
 /** What the engine needs from the daemon around it. */
@@ -77,8 +80,7 @@ export class Supervisor {
   #stopGroups: ProcessGroup[] | null = null;
   #lastShutdownReport: number | null = null;
   #passQueued = false;
-  #timer: number | null = null;
-  #timerDue = 0;
+  readonly #schedule: Schedule;
   #running = false;
   #finished: ((outcome: RunOutcome) => void) | null = null;
   /** Where events go (SURFACE §10); pools subscribe to it. */
@@ -104,6 +106,34 @@ export class Supervisor {
         for (const l of [...this.#stateListeners]) l({ proc, from, to, expected });
       },
       wake: () => this.wake(),
+    };
+    this.#schedule = new Schedule(host.runtime.clock, () => this.#pass());
+    this.#schedule.add({ nextDue: () => this.#nextReport(), run: (now) => this.#shutdownReport(now) });
+    this.#schedule.add({
+      nextDue: (now) => this.#nextTransition(now),
+      run: (now) => {
+        for (const group of this.sortedGroups()) group.transition(now);
+      },
+    });
+    this.#schedule.add({
+      nextDue: (now) => this.#nextTick(now),
+      run: () => {
+        for (const event of this.#ticks.check(this.host.runtime.clock.now() / 1000)) this.bus.notify(event);
+      },
+    });
+  }
+
+  /**
+   * Registers a source of timed work, run in every pass after the engine's
+   * own (group transitions, shutdown report, TICK); the engine's one timer
+   * then also serves its due times. Returns the function that removes it.
+   */
+  addSource(source: DueSource): () => void {
+    const remove = this.#schedule.add(source);
+    this.wake();
+    return () => {
+      remove();
+      this.wake();
     };
   }
 
@@ -283,22 +313,20 @@ export class Supervisor {
     });
   }
 
-  /** One pass: shutdown bookkeeping, every group's transition, then the next timer. */
+  /** One pass: shutdown bookkeeping, every registered source, then the next timer. */
   #pass(): void {
     if (!this.#running) return;
     const now = this.host.runtime.clock.monotonic();
-    const groups = this.sortedGroups();
     if (this.#mood < SupervisorState.RUNNING) {
       if (!this.#stopping) {
         this.#stopping = true;
-        this.#stopGroups = [...groups];
+        this.#stopGroups = this.sortedGroups();
         this.bus.notify(supervisorStateChangeEvent("STOPPING"));
       }
       this.#stopGroups?.at(-1)?.stopAll();
-      if (this.#shutdownReport(now).length === 0) return this.#finish();
+      if (this.#unstopped().length === 0) return this.#finish();
     }
-    for (const group of groups) group.transition(now);
-    for (const event of this.#ticks.check(this.host.runtime.clock.now() / 1000)) this.bus.notify(event);
+    this.#schedule.run(now);
     if (this.#mood < SupervisorState.RUNNING && this.#stopGroups !== null) {
       const last = this.#stopGroups.at(-1);
       if (last !== undefined && last.unstopped().length === 0) {
@@ -306,45 +334,37 @@ export class Supervisor {
         this.wake();
       }
     }
-    this.#arm(now);
+    this.#schedule.arm(now);
   }
 
-  /** Logs who is still running during shutdown, at most every 3 s; returns the unstopped. */
-  #shutdownReport(now: number): Subprocess[] {
-    const unstopped = [...this.groups.values()].flatMap((g) => g.unstopped());
+  #unstopped(): Subprocess[] {
+    return [...this.groups.values()].flatMap((g) => g.unstopped());
+  }
+
+  /** While stopping, logs who is still running, at most every 3 s. */
+  #shutdownReport(now: number): void {
+    if (!this.#stopping) return;
+    const unstopped = this.#unstopped();
     if (unstopped.length > 0 && (this.#lastShutdownReport === null || now > this.#lastShutdownReport + 3000)) {
       this.host.logger.info(`waiting for ${unstopped.map((p) => p.name).join(", ")} to die`);
       this.#lastShutdownReport = now;
       for (const p of unstopped) this.host.logger.blather(`${p.name} state: ${processStateName(p.state)}`);
     }
-    return unstopped;
   }
 
-  /** Sets the one timer for the earliest due time. */
-  #arm(now: number): void {
+  /** Just past the 3 s throttle of the shutdown report, which needs strictly more than 3 s. */
+  #nextReport(): number | null {
+    return this.#stopping && this.#lastShutdownReport !== null ? this.#lastShutdownReport + 3001 : null;
+  }
+
+  /** The earliest time any process has something due, or null. */
+  #nextTransition(now: number): number | null {
     let due: number | null = null;
     for (const g of this.groups.values()) {
       const d = g.nextDue(now);
       if (d !== null && (due === null || d < due)) due = d;
     }
-    if (this.#stopping && this.#lastShutdownReport !== null) {
-      const report = this.#lastShutdownReport + 3001;
-      if (due === null || report < due) due = report;
-    }
-    const tick = this.#nextTick(now);
-    if (tick !== null && (due === null || tick < due)) due = tick;
-    const clock = this.host.runtime.clock;
-    if (this.#timer !== null) {
-      if (due !== null && this.#timerDue === due) return;
-      clock.clearTimeout(this.#timer);
-      this.#timer = null;
-    }
-    if (due === null) return;
-    this.#timerDue = due;
-    this.#timer = clock.setTimeout(() => {
-      this.#timer = null;
-      this.#pass();
-    }, Math.max(0, due - now));
+    return due;
   }
 
   /** When the next TICK_5 boundary passes, if any pool listens for ticks (no timer otherwise). */
@@ -360,8 +380,7 @@ export class Supervisor {
 
   #finish(): void {
     this.#running = false;
-    if (this.#timer !== null) this.host.runtime.clock.clearTimeout(this.#timer);
-    this.#timer = null;
+    this.#schedule.stop();
     const outcome: RunOutcome = this.#mood === SupervisorState.RESTARTING ? "restart" : "shutdown";
     this.#finished?.(outcome);
   }

@@ -246,3 +246,38 @@ Deno.test("[PROC.reap,MLOG.reaped,SIG.chld,MLOG.sig.chld] SIGCHLD reaps orphans 
   equal(logger.lines.at(-1), "DEBG received SIGCHLD indicating a child quit");
   equal(logger.lines.filter((l) => l.includes("reaped")).length, 2);
 });
+
+Deno.test("a registered source shares the engine's one timer, and no timer is left when nothing is due", async () => {
+  const { sup, runtime, advance, states } = await setup([group("a", 1, [{ startsecs: 3 }])]);
+  equal(runtime.clock.pending, 1, "the startsecs deadline");
+  const ran: number[] = [];
+  let due: number | null = runtime.clock.monotonic() + 1000;
+  const remove = sup.addSource({
+    nextDue: () => due,
+    run: (now) => {
+      if (due !== null && now >= due) {
+        ran.push(now);
+        due = ran.length < 2 ? now + 1000 : null;
+      }
+    },
+  });
+  await settle();
+  equal(runtime.clock.pending, 1, "one timer, for the earlier of the two due times");
+  await advance(1000);
+  equal(ran.length, 1);
+  equal(runtime.clock.pending, 1);
+  await advance(1000);
+  equal(ran.length, 2);
+  equal(runtime.clock.pending, 1, "only the startsecs deadline is left");
+  await advance(1000);
+  deepEqual(states(), ["a_0:RUNNING"]);
+  equal(runtime.clock.pending, 0, "idle: no timer at all");
+  due = runtime.clock.monotonic() + 500;
+  sup.wake();
+  await settle();
+  equal(runtime.clock.pending, 1);
+  remove();
+  await settle();
+  equal(runtime.clock.pending, 0, "a removed source's due time no longer holds a timer");
+  equal(ran.length, 2);
+});

@@ -25,6 +25,7 @@ import { bunRequest, bunServe } from "./bun_http.ts";
 import { bunRlimits } from "./bun_rlimit.ts";
 import { bunReapOrphans } from "./bun_reap.ts";
 import { bunSyslog } from "./bun_syslog.ts";
+import { bunImportModule } from "./bun_import.ts";
 
 function output(fd: number): OutputStream {
   return {
@@ -95,6 +96,7 @@ export function createBunRuntime(): Runtime {
     onSignal: bunOnSignal,
     reapOrphans: bunReapOrphans,
     syslog: bunSyslog,
+    importModule: bunImportModule,
     serve: bunServe,
     request: bunRequest,
     fs: bunFs,

@@ -19,6 +19,7 @@ import { httpCases } from "./_contract_http.ts";
 import { fsCases } from "./_contract_fs.ts";
 import { stdinCases } from "./_contract_stdin.ts";
 import { rlimitCases } from "./_contract_rlimit.ts";
+import { importCases } from "./_contract_import.ts";
 
 /**
  * Registers the contract tests for `rt`.
@@ -32,7 +33,7 @@ import { rlimitCases } from "./_contract_rlimit.ts";
  * ```
  */
 export function runtimeContract(rt: Runtime, test: (name: string, fn: () => Promise<void>) => void): void {
-  for (const [name, fn] of [...spawnCases, ...httpCases, ...fsCases, ...stdinCases, ...rlimitCases]) {
+  for (const [name, fn] of [...spawnCases, ...httpCases, ...fsCases, ...stdinCases, ...rlimitCases, ...importCases]) {
     test(`[${rt.name}] ${name}`, () => fn(rt));
   }
 }

@@ -24,6 +24,7 @@ import { denoRequest, denoServe } from "./deno_http.ts";
 import { denoRlimits } from "./deno_rlimit.ts";
 import { denoReapOrphans } from "./deno_reap.ts";
 import { denoSyslog } from "./deno_syslog.ts";
+import { denoImportModule } from "./deno_import.ts";
 
 function output(stream: typeof Deno.stdout | typeof Deno.stderr): OutputStream {
   return {
@@ -97,6 +98,7 @@ export function createDenoRuntime(): Runtime {
     onSignal: denoOnSignal,
     reapOrphans: denoReapOrphans,
     syslog: denoSyslog,
+    importModule: denoImportModule,
     serve: denoServe,
     request: denoRequest,
     fs: denoFs,

@@ -280,6 +280,31 @@ export class FakeRuntime implements Runtime {
     this.syslogged.push(message);
   }
 
+  /**
+   * Modules `importModule()` finds, by absolute path: a namespace object, or
+   * a function that makes one (called on every import, so a test can count
+   * evaluations). A path not listed rejects with NotFoundError.
+   */
+  readonly modules: Map<string, Record<string, unknown> | (() => Record<string, unknown>)> = new Map();
+  /** Every importModule() call, in order. */
+  readonly imports: Array<{ path: string; fresh: boolean }> = [];
+  readonly #imported = new Map<string, Record<string, unknown>>();
+
+  importModule(path: string, opts: { fresh?: boolean } = {}): Promise<Record<string, unknown>> {
+    this.imports.push({ path, fresh: opts.fresh ?? false });
+    const source = this.modules.get(path);
+    if (source === undefined) return Promise.reject(new NotFoundError(`Cannot find module '${path}'`));
+    const cached = opts.fresh ? undefined : this.#imported.get(path);
+    if (cached !== undefined) return Promise.resolve(cached);
+    try {
+      const namespace = typeof source === "function" ? source() : source;
+      this.#imported.set(path, namespace);
+      return Promise.resolve(namespace);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
   /** Delivers `signal` to this process: runs its handlers synchronously. */
   raise(signal: string): void {
     for (const h of [...(this.#signalHandlers.get(signal) ?? [])]) h();
@@ -307,12 +332,21 @@ export class FakeRuntime implements Runtime {
     return Promise.resolve({ endpoint, close });
   }
 
-  /** Calls the handler serving `at` directly; no bytes are exchanged. */
+  /**
+   * Calls the handler serving `at` directly; no bytes are exchanged. A body
+   * gets the Content-Length header an HTTP client would send.
+   */
   request(at: Endpoint, req: Request): Promise<Response> {
     const handler = this.#listeners.get(endpointKey(at));
     if (handler !== undefined) {
       const url = new URL(req.url);
-      return handler(new Request(`http://localhost${url.pathname}${url.search}`, req));
+      const target = `http://localhost${url.pathname}${url.search}`;
+      if (req.body === null || req.headers.has("content-length")) return handler(new Request(target, req));
+      return req.arrayBuffer().then((body) => {
+        const headers = new Headers(req.headers);
+        headers.set("content-length", String(body.byteLength));
+        return handler(new Request(target, { method: req.method, headers, body }));
+      });
     }
     if (at.transport === "unix" && !this.fs.exists(at.path)) {
       return Promise.reject(new NotFoundError(`connect ${at.path}: No such file or directory`));

@@ -302,3 +302,39 @@ Deno.test("FakeRuntime captures output, tracks umask and cwd, and exit() throws 
   assert.throws(() => rt.exit(2), (e: unknown) => e instanceof FakeExit && e.code === 2);
   assert.deepEqual(rt.exits, [2]);
 });
+
+Deno.test("FakeRuntime.importModule() serves registered modules, evaluating again only when fresh", async () => {
+  const rt = new FakeRuntime();
+  let n = 0;
+  rt.modules.set("/p/a.ts", () => ({ n: ++n }));
+  const first = await rt.importModule("/p/a.ts");
+  assert.equal(await rt.importModule("/p/a.ts"), first);
+  assert.deepEqual(await rt.importModule("/p/a.ts", { fresh: true }), { n: 2 });
+  await assert.rejects(rt.importModule("/p/b.ts"), (e) => e instanceof NotFoundError);
+  rt.modules.set("/p/c.ts", () => {
+    throw new SyntaxError("Unexpected ; (/p/c.ts:1:18)");
+  });
+  await assert.rejects(rt.importModule("/p/c.ts"), SyntaxError);
+  assert.deepEqual(rt.imports.map((i) => `${i.path} ${i.fresh}`), [
+    "/p/a.ts false",
+    "/p/a.ts false",
+    "/p/a.ts true",
+    "/p/b.ts false",
+    "/p/c.ts false",
+  ]);
+});
+
+Deno.test("FakeRuntime.request() adds the Content-Length an HTTP client sends with a body", async () => {
+  const rt = new FakeRuntime();
+  const seen: Array<string | null> = [];
+  await rt.serve({ transport: "unix", path: "/s.sock" }, (req) => {
+    seen.push(req.headers.get("content-length"));
+    return Promise.resolve(new Response("ok"));
+  });
+  await rt.request(
+    { transport: "unix", path: "/s.sock" },
+    new Request("http://x/RPC2", { method: "POST", body: "héllo" }),
+  );
+  await rt.request({ transport: "unix", path: "/s.sock" }, new Request("http://x/"));
+  assert.deepEqual(seen, ["6", null]);
+});

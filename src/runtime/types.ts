@@ -409,6 +409,16 @@ export interface Runtime {
    */
   syslog(message: string): void;
 
+  /**
+   * Imports the ES module (TypeScript or JavaScript) at absolute `path`, as
+   * the compiled binary can too, and resolves to its namespace object. With
+   * `fresh`, the module is evaluated again even when imported before, so an
+   * edited file takes effect (the modules it imports stay as they were).
+   * Rejects with NotFoundError when there is no such file, and with what
+   * the module throws (SyntaxError for a file that does not parse) otherwise.
+   */
+  importModule(path: string, opts?: { fresh?: boolean }): Promise<Record<string, unknown>>;
+
   /** Serves HTTP/1.1; a Response with a stream body goes out chunked, flushed per chunk. */
   serve(at: Endpoint, handler: Handler): Promise<Listener>;
   /**

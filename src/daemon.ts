@@ -95,9 +95,9 @@ export async function startDaemon(
   bus.clear();
   const sup = createEngine(rt, logger, options, bus);
   for (const group of config.groups) await sup.addProcessGroup(group);
-  let listeners;
+  let http;
   try {
-    listeners = await openDaemonHttp({ rt, logger, options, config, supervisor: sup, reread: run.reread });
+    http = await openDaemonHttp({ rt, logger, options, config, supervisor: sup, reread: run.reread });
   } catch (e) {
     for (const group of sup.groups.values()) await group.close();
     await logger.close();
@@ -113,7 +113,7 @@ export async function startDaemon(
   const outcome = await sup.run();
   sup.closePools();
   for (const off of unsubscribe) off();
-  await Promise.all(listeners.map((l) => l.close()));
+  await http.close();
   for (const group of sup.groups.values()) await group.close();
   if (pidfileWritten) await rt.fs.remove(options.pidfile).catch(() => {});
   await logger.close();

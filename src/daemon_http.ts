@@ -9,7 +9,7 @@
  */
 
 import type { SupervisorConfig } from "./config/schema.ts";
-import { MAIN_RPCINTERFACE_FACTORY } from "./config/schema.ts";
+import { ConfigError } from "./config/errors.ts";
 import type { ServerOptions } from "./config/server_options.ts";
 import { createHttpHandler } from "./http/server.ts";
 import { openHttpServers } from "./http/servers.ts";
@@ -22,6 +22,8 @@ import { bindSupervisorMethods } from "./rpc/supervisor_methods.ts";
 import { SupervisorApi } from "./rpc/supervisor_api.ts";
 import { logHandlers } from "./rpc/log_api.ts";
 import { configHandlers } from "./rpc/config_api.ts";
+import { makeRpcInterfaces, RpcInterfaceError } from "./rpc/rpc_interfaces.ts";
+import { createPluginContext } from "./rpc/plugin_context.ts";
 import { createLogTails } from "./http/log_tails.ts";
 import { createUiHandler } from "./http/ui.ts";
 import type { Listener, Runtime } from "./runtime/types.ts";
@@ -36,8 +38,19 @@ export interface DaemonHttpInput {
   reread: () => SupervisorConfig;
 }
 
-/** Builds the RPC context and dispatcher and opens every configured server. */
-export function openDaemonHttp(input: DaemonHttpInput): Promise<Listener[]> {
+/** The open servers, and how to close them and end the plugins. */
+export interface DaemonHttp {
+  readonly listeners: readonly Listener[];
+  /** Closes every server, then ends the plugin contexts. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the RPC context and dispatcher and opens every configured server;
+ * the `[rpcinterface:x]` namespaces are made once the first server is bound
+ * (Python makes them per server, after binding it).
+ */
+export async function openDaemonHttp(input: DaemonHttpInput): Promise<DaemonHttp> {
   const { rt, logger, options, config, supervisor } = input;
   let groupConfigs = config.groups;
   const ctx: ApiContext = {
@@ -52,23 +65,44 @@ export function openDaemonHttp(input: DaemonHttpInput): Promise<Listener[]> {
     remoteCommEvent: (type, data) => supervisor.notify(remoteCommunicationEvent(type, data)),
   };
   const dispatcher = new RpcDispatcher({ logger });
-  const interfaces = config.rpcinterfaces.filter((r) => r.factory === MAIN_RPCINTERFACE_FACTORY);
-  if (interfaces.length > 0) {
-    const handlers = { ...new SupervisorApi(ctx).handlers(), ...logHandlers(ctx), ...configHandlers(ctx) };
-    dispatcher.registerAll(bindSupervisorMethods(handlers));
-  }
+  let endPlugins = () => {};
+  let made: Promise<readonly string[]> | null = null;
+  const makeInterfaces = () =>
+    made ??= makeRpcInterfaces(config.rpcinterfaces, dispatcher, {
+      runtime: rt,
+      logger,
+      supervisorMethods: () =>
+        bindSupervisorMethods({ ...new SupervisorApi(ctx).handlers(), ...logHandlers(ctx), ...configHandlers(ctx) }),
+      contextFor: (namespace) => createPluginContext({ namespace, supervisor, logger, runtime: rt }),
+    }).then((end) => {
+      endPlugins = end;
+      return config.rpcinterfaces.map((r) => r.name);
+    }, (e) => {
+      if (!(e instanceof RpcInterfaceError)) throw e;
+      logger.warn(e.logText);
+      throw new ConfigError(e.message, config.configfile);
+    });
+  // Requests wait until every namespace is registered (Python serves nothing before that either).
+  const rpc = { handle: async (body: Uint8Array) => (await made, dispatcher.handle(body)) };
   const logs = createLogTails(ctx);
   const ui = createUiHandler(ctx);
-  return openHttpServers(rt, logger, config.servers, {
+  const listeners = await openHttpServers(rt, logger, config.servers, {
     configfile: config.configfile,
-    rpcInterfaces: config.rpcinterfaces.map((r) => r.name),
+    rpcInterfaces: makeInterfaces,
     handlerFor: (server) =>
       createHttpHandler({
-        rpc: dispatcher,
+        rpc,
         logs,
         fallback: ui,
         credentials: server.username === null ? null : { username: server.username, password: server.password ?? "" },
         stderr: (line) => rt.stderr.write(line),
       }),
   });
+  return {
+    listeners,
+    async close() {
+      await Promise.all(listeners.map((l) => l.close()));
+      endPlugins();
+    },
+  };
 }

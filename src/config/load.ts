@@ -136,9 +136,7 @@ function readConfig(configfile: string, host: ConfigHost): SupervisorConfig {
 
   const passwd = memo(() => host.passwd());
   const groupsDb = memo(() => host.groups());
-  const rpcinterfaces = rpcInterfacesFromParser(reader, [
-    MAIN_RPCINTERFACE_FACTORY,
-  ]);
+  const rpcinterfaces = rpcInterfacesFromParser(reader, [MAIN_RPCINTERFACE_FACTORY], host.cwd);
   const groups = processGroupsFromParser({
     reader,
     here,

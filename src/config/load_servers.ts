@@ -10,7 +10,7 @@
 
 import { colonSeparatedUserGroup, type GroupEntry, inetAddress, octalType, type PasswdEntry } from "./datatypes.ts";
 import { ValueConversionError } from "./errors.ts";
-import { normalizePath } from "./pypath.ts";
+import { abspath, dirname, join, normalizePath } from "./pypath.ts";
 import type { OptionReader } from "./_reader.ts";
 import { DEFAULTS, type RpcInterfaceConfig, type ServerConfig } from "./schema.ts";
 
@@ -113,14 +113,24 @@ export function serverConfigsFromParser(ctx: ServerContext): ServerConfig[] {
 
 const FACTORY_KEY = "supervisor.rpcinterface_factory";
 
+/** `PATH:EXPORT` where PATH names a TypeScript or JavaScript module (EXTENSIONS §11). */
+const MODULE_FACTORY = /^(.+\.(?:ts|js|mjs)):([A-Za-z_$][\w$]*)$/;
+
 /**
- * The `[rpcinterface:x]` sections. Only supervisor's own factory exists here;
- * any other spec cannot be resolved, as an uninstalled module could not be
- * in Python.
+ * The `[rpcinterface:x]` sections. A factory is supervisor's own (one of
+ * `knownFactories`) or, as an extension, a module path with an export
+ * (`PATH.ts:EXPORT`, also `.js` and `.mjs`; a relative PATH is taken from
+ * the directory of the file holding the section). Any other spec cannot be
+ * resolved, as an uninstalled module could not be in Python.
+ *
+ * `extras` are the section's own other keys: keys inherited from
+ * `[DEFAULT]` are left out (SURFACE INI.default, decided: they do not
+ * break `[rpcinterface:supervisor]`).
  */
 export function rpcInterfacesFromParser(
   reader: OptionReader,
   knownFactories: readonly string[],
+  cwd: string,
 ): RpcInterfaceConfig[] {
   const out: RpcInterfaceConfig[] = [];
   for (
@@ -133,16 +143,31 @@ export function rpcInterfacesFromParser(
         `section [${section}] does not specify a ${FACTORY_KEY}`,
       );
     }
-    if (!knownFactories.includes(factory.trim())) {
+    const spec = factory.trim();
+    const module = knownFactories.includes(spec) ? null : moduleFactory(reader, section, spec, cwd);
+    if (!knownFactories.includes(spec) && module === null) {
       throw new ValueConversionError(
         `${factory} cannot be resolved within [${section}]`,
       );
     }
     const extras: Record<string, string> = {};
-    for (const key of reader.parser.options(section)) {
+    for (const [key] of reader.parser.ownItems(section)) {
       if (key !== FACTORY_KEY) extras[key] = reader.get(section, key, "") ?? "";
     }
-    out.push({ name, factory: factory.trim(), extras });
+    out.push({ name, factory: spec, extras, module });
   }
   return out;
+}
+
+function moduleFactory(
+  reader: OptionReader,
+  section: string,
+  spec: string,
+  cwd: string,
+): RpcInterfaceConfig["module"] {
+  const match = MODULE_FACTORY.exec(spec);
+  if (match === null) return null;
+  const file = reader.parser.sectionFile(section);
+  const base = file === undefined ? cwd : dirname(abspath(file, cwd));
+  return { path: abspath(join(base, match[1]!), cwd), exportName: match[2]! };
 }

@@ -176,3 +176,55 @@ Deno.test("loadConfig() raises supervisord's message for a missing file", () => 
     (e: unknown) => e instanceof ConfigError && e.message === "could not find config file nope.conf",
   );
 });
+
+const MAIN = "supervisor.rpcinterface:make_main_rpcinterface";
+
+Deno.test("[CFG.rpcinterface.main] rpcinterface sections: supervisor's factory, and module factories resolved from the section's file", () => {
+  const cfg = loadConfig(
+    "supervisord.conf",
+    hostOf({
+      "/etc/sv/supervisord.conf": `[supervisord]\n[include]\nfiles = conf.d/*.conf\n` +
+        `[rpcinterface:supervisor]\nsupervisor.rpcinterface_factory = ${MAIN}\n` +
+        `[rpcinterface:stats]\nsupervisor.rpcinterface_factory = plugins/stats.ts:createStats\n` +
+        `interval = %(ENV_HOME)s/5\n`,
+      "/etc/sv/conf.d/extra.conf": `[rpcinterface:extra]\nsupervisor.rpcinterface_factory = ../lib/extra.mjs:make\n` +
+        `[rpcinterface:abs]\nsupervisor.rpcinterface_factory = /opt/p/abs.js:$make_1\n`,
+    }),
+  );
+  assert.deepEqual(cfg.rpcinterfaces, [
+    { name: "supervisor", factory: MAIN, extras: {}, module: null },
+    {
+      name: "stats",
+      factory: "plugins/stats.ts:createStats",
+      extras: { interval: "/root/5" },
+      module: { path: "/etc/sv/plugins/stats.ts", exportName: "createStats" },
+    },
+    {
+      name: "extra",
+      factory: "../lib/extra.mjs:make",
+      extras: {},
+      module: { path: "/etc/sv/lib/extra.mjs", exportName: "make" },
+    },
+    {
+      name: "abs",
+      factory: "/opt/p/abs.js:$make_1",
+      extras: {},
+      module: { path: "/opt/p/abs.js", exportName: "$make_1" },
+    },
+  ]);
+});
+
+Deno.test("[CFG.rpcinterface.main,INI.default] [DEFAULT] keys are not a factory's options; a spec that is neither kind cannot be resolved", () => {
+  const files = (factory: string) => ({
+    "/etc/sv/supervisord.conf":
+      `[DEFAULT]\nshared = 1\n[supervisord]\n[rpcinterface:x]\nsupervisor.rpcinterface_factory = ${factory}\n`,
+  });
+  assert.deepEqual(loadConfig("supervisord.conf", hostOf(files(MAIN))).rpcinterfaces[0]?.extras, {});
+  for (const spec of ["plugin.ts", "plugin.ts:", "plugin.py:make", "plugin.ts:1x", "my.module:make"]) {
+    assert.throws(
+      () => loadConfig("supervisord.conf", hostOf(files(spec))),
+      (e) => e instanceof ConfigError && e.message === `${spec} cannot be resolved within [rpcinterface:x]`,
+      spec,
+    );
+  }
+});

@@ -127,9 +127,17 @@ export type ServerConfig =
 
 /** An `[rpcinterface:x]` section: the namespace and its factory's extra keys. */
 export interface RpcInterfaceConfig {
+  /** The namespace: the section name after `rpcinterface:`. */
   name: string;
+  /** `supervisor.rpcinterface_factory` as written (trimmed). */
   factory: string;
+  /** The section's own other keys, expanded: the options given to the factory. */
   extras: Record<string, string>;
+  /**
+   * For a TypeScript or JavaScript factory (`PATH.ts:EXPORT`): the module's
+   * absolute path and the export to call; null for supervisor's own factory.
+   */
+  module: { path: string; exportName: string } | null;
 }
 
 /** Everything supervisord reads from its config file. */

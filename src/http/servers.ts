@@ -25,14 +25,22 @@ export async function openHttpServers(
   rt: Runtime,
   logger: Logger,
   configs: readonly ServerConfig[],
-  opts: { configfile: string; rpcInterfaces: readonly string[]; handlerFor: (config: ServerConfig) => Handler },
+  opts: {
+    configfile: string;
+    /**
+     * Makes the RPC namespaces once the server is bound, as Python does per
+     * server; resolves to their names. Called once per server.
+     */
+    rpcInterfaces: () => Promise<readonly string[]>;
+    handlerFor: (config: ServerConfig) => Handler;
+  },
 ): Promise<Listener[]> {
   const listeners: Listener[] = [];
   try {
     for (const config of configs) {
       const handler = opts.handlerFor(config);
       listeners.push(await open(rt, config, handler));
-      for (const name of opts.rpcInterfaces) logger.info(`RPC interface '${name}' initialized`);
+      for (const name of await opts.rpcInterfaces()) logger.info(`RPC interface '${name}' initialized`);
       if (!config.username) {
         logger.critical(`Server '${config.section}' running without any HTTP authentication checking`);
       }

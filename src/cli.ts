@@ -24,6 +24,7 @@ import { SAMPLE_SUPERVISORD_CONF } from "./cli/sample_conf.ts";
 import { DEMO_CONF } from "./demo_conf.ts";
 import { type CtlInvocation, runCtl } from "./ctl/main.ts";
 import { AccessMode, type Runtime } from "./runtime/types.ts";
+import { PyException, tracebackText } from "./process/py_exception.ts";
 
 /** What the front door needs from the host, all synchronous. */
 export interface CliHost {
@@ -185,6 +186,11 @@ async function runSupervisordOnce(
     return await start(options, config, () => loadConfig(configfile, configHost));
   } catch (e) {
     if (e instanceof ConfigError) return usage(e.message);
+    // An exception Python leaves uncaught (e.g. an fcgi socket that cannot be created): traceback, exit 1.
+    if (e instanceof PyException) {
+      host.stderr(tracebackText(e));
+      return 1;
+    }
     throw e;
   }
 }

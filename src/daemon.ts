@@ -94,9 +94,10 @@ export async function startDaemon(
   const bus = (run.carry.bus ??= new EventBus()) as EventBus;
   bus.clear();
   const sup = createEngine(rt, logger, options, bus);
-  for (const group of config.groups) await sup.addProcessGroup(group);
   let http;
   try {
+    // An fcgi socket that cannot be created ends supervisord here (Python's uncaught ValueError).
+    for (const group of config.groups) await sup.addProcessGroup(group);
     http = await openDaemonHttp({ rt, logger, options, config, supervisor: sup, reread: run.reread });
   } catch (e) {
     for (const group of sup.groups.values()) await group.close();
@@ -110,13 +111,15 @@ export async function startDaemon(
   const pidfileWritten = await writePidfile(rt, logger, options.pidfile);
   if (pidfileWritten) logger.info(`supervisord started with pid ${rt.pid}`);
 
-  const outcome = await sup.run();
+  // A pass that throws ends the run as Python's main loop does: cleanup, then the error escapes.
+  const outcome = await sup.run().catch((e: unknown) => ({ crash: e }));
   sup.closePools();
   for (const off of unsubscribe) off();
   await http.close();
   for (const group of sup.groups.values()) await group.close();
   if (pidfileWritten) await rt.fs.remove(options.pidfile).catch(() => {});
   await logger.close();
+  if (typeof outcome === "object") throw outcome.crash;
   return outcome === "restart" ? "restart" : 0;
 }
 

@@ -43,6 +43,21 @@ export interface ProcessHost {
   wake(): void;
 }
 
+/**
+ * Something each process of a group holds from its spawn until it is
+ * finished (an fcgi-program's shared socket, fcgi_sockets.ts).
+ */
+export interface SpawnResource {
+  /**
+   * Takes a reference at the start of a spawn and returns what to add to the
+   * spawn options. When it throws, the spawn is abandoned with nothing about
+   * the process changed and the error escapes, as in Python.
+   */
+  acquire(): Partial<SpawnOptions>;
+  /** Gives the reference back: the spawn failed, or the child was finished. */
+  release(): void;
+}
+
 /** How long to wait for a dead child's pipes to reach EOF before finishing it anyway. */
 const DRAIN_GRACE_MS = 200;
 
@@ -67,6 +82,9 @@ export class Subprocess {
   child: Child | null = null;
   /** The listener protocol when this process is an event listener (its pool sets it). */
   listener: ListenerProtocol | null = null;
+  /** What the process holds while it runs, when its group shares one (fcgi-program socket). */
+  resource: SpawnResource | null = null;
+  #holding = false;
   #stdinClosed = false;
 
   constructor(
@@ -110,13 +128,18 @@ export class Subprocess {
     this.host.logger.info(`spawnerr: ${message}`);
   }
 
-  /** Starts the process (PROC.spawn.allowed). Returns the pid, or null when nothing was started. */
+  /**
+   * Starts the process (PROC.spawn.allowed). Returns the pid, or null when
+   * nothing was started. Throws what the spawn resource's `acquire` throws
+   * (an fcgi socket that cannot be created), with the process unchanged.
+   */
   spawn(): number | null {
     const logger = this.host.logger;
     if (this.pid) {
       logger.warn(`process '${this.name}' already running`);
       return null;
     }
+    const extra = this.#acquire();
     this.killing = false;
     this.spawnerr = null;
     this.exitstatus = null;
@@ -126,7 +149,7 @@ export class Subprocess {
     this.#changeState(ProcessState.STARTING);
     let child: Child;
     try {
-      const options = this.host.prepare(this);
+      const options = { ...this.host.prepare(this), ...extra };
       try {
         this.output?.open();
       } catch (e) {
@@ -137,6 +160,7 @@ export class Subprocess {
       this.#recordSpawnerr(e instanceof SpawnError ? e.message : spawnFailureText(this.name, e));
       this.#changeState(ProcessState.BACKOFF);
       this.output?.close();
+      this.#release();
       return null;
     }
     this.child = child;
@@ -148,6 +172,19 @@ export class Subprocess {
     this.delay = this.#now() + this.config.startsecs * 1000;
     this.#watch(child);
     return child.pid;
+  }
+
+  #acquire(): Partial<SpawnOptions> {
+    if (this.resource === null) return {};
+    const extra = this.resource.acquire();
+    this.#holding = true;
+    return extra;
+  }
+
+  #release(): void {
+    if (!this.#holding) return;
+    this.#holding = false;
+    this.resource?.release();
   }
 
   /** Drains the child's output, then finishes it once it is reaped. */
@@ -332,6 +369,7 @@ export class Subprocess {
     this.child = null;
     // A listener that dies before answering gets its event rejected (rebuffered).
     this.listener?.exited();
+    this.#release();
   }
 
   /** True when an EXITED process should be started again (PROC.autorestart). */

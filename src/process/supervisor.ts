@@ -33,6 +33,7 @@ import { decodeExitStatus } from "./exit_status.ts";
 import { EventListenerPool } from "../events/pool.ts";
 import type { ChildOutput, Logger } from "../logging/types.ts";
 import type { Runtime, SpawnOptions } from "../runtime/types.ts";
+import { attachFcgiSocket } from "./fcgi_sockets.ts";
 import { byPriority, ProcessGroup } from "./group.ts";
 import { ProcessState, processStateName, SupervisorState } from "./states.ts";
 import { type DueSource, Schedule } from "./schedule.ts";
@@ -82,7 +83,7 @@ export class Supervisor {
   #passQueued = false;
   readonly #schedule: Schedule;
   #running = false;
-  #finished: ((outcome: RunOutcome) => void) | null = null;
+  #finished: { resolve(outcome: RunOutcome): void; reject(error: unknown): void } | null = null;
   /** Where events go (SURFACE §10); pools subscribe to it. */
   readonly bus: EventBus;
   readonly #ticks = new TickClock();
@@ -165,6 +166,14 @@ export class Supervisor {
       procs.push(proc);
     }
     if (this.groups.has(config.name)) return false;
+    if (config.kind === "fcgi-program") {
+      try {
+        attachFcgiSocket(config.socket, procs, this.host);
+      } catch (e) {
+        await Promise.all(procs.map((p) => p.output?.close()));
+        throw e;
+      }
+    }
     const group = new ProcessGroup(config, procs);
     if (config.kind === "eventlistener") group.pool = this.#makePool(group, config);
     this.groups.set(config.name, group);
@@ -243,10 +252,15 @@ export class Supervisor {
     return byPriority([...this.groups.values()]);
   }
 
-  /** Starts moving processes; resolves when a shutdown or restart has stopped everything. */
+  /**
+   * Starts moving processes; resolves when a shutdown or restart has stopped
+   * everything. Rejects with the error when a pass throws (an fcgi socket
+   * that cannot be created at an automatic start): Python's main loop lets
+   * it end supervisord, leaving the processes running.
+   */
   run(): Promise<RunOutcome> {
     this.#running = true;
-    const done = new Promise<RunOutcome>((resolve) => (this.#finished = resolve));
+    const done = new Promise<RunOutcome>((resolve, reject) => (this.#finished = { resolve, reject }));
     this.notify(supervisorStateChangeEvent("RUNNING"));
     return done;
   }
@@ -313,9 +327,19 @@ export class Supervisor {
     });
   }
 
-  /** One pass: shutdown bookkeeping, every registered source, then the next timer. */
+  /** One pass, or the end of the run when the pass throws. */
   #pass(): void {
     if (!this.#running) return;
+    try {
+      this.#step();
+    } catch (e) {
+      this.#stop();
+      this.#finished?.reject(e);
+    }
+  }
+
+  /** Shutdown bookkeeping, every registered source, then the next timer. */
+  #step(): void {
     const now = this.host.runtime.clock.monotonic();
     if (this.#mood < SupervisorState.RUNNING) {
       if (!this.#stopping) {
@@ -379,10 +403,14 @@ export class Supervisor {
   }
 
   #finish(): void {
+    this.#stop();
+    const outcome: RunOutcome = this.#mood === SupervisorState.RESTARTING ? "restart" : "shutdown";
+    this.#finished?.resolve(outcome);
+  }
+
+  #stop(): void {
     this.#running = false;
     this.#schedule.stop();
-    const outcome: RunOutcome = this.#mood === SupervisorState.RESTARTING ? "restart" : "shutdown";
-    this.#finished?.(outcome);
   }
 
   /** Every process of every group, groups by priority. */

@@ -37,6 +37,7 @@ import { Faults, RpcError } from "./faults.ts";
 import { decodeMethodCall, encodeFault, encodeMethodResponse, XmlRpcParseError } from "./xmlrpc_codec.ts";
 import type { XmlRpcValue } from "./xmlrpc_value.ts";
 import { systemMethods } from "./system_api.ts";
+import { PyException, tracebackText } from "../process/py_exception.ts";
 
 /** A method implementation: gets the decoded parameters, returns the result (or a promise of it). */
 export type RpcHandler = (params: readonly XmlRpcValue[]) => unknown | Promise<unknown>;
@@ -164,7 +165,11 @@ export class RpcDispatcher {
       }
       return { status: 200, body: xml };
     } catch (e) {
-      const detail = e instanceof Error ? (e.stack ?? `${e.name}: ${e.message}`) : String(e);
+      const detail = e instanceof PyException
+        ? tracebackText(e)
+        : e instanceof Error
+        ? (e.stack ?? `${e.name}: ${e.message}`)
+        : String(e);
       this.#logger?.critical(
         `Handling XML-RPC request with data ${reprBody(body)} raised an unexpected exception: ${detail}`,
       );

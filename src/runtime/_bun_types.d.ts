@@ -16,7 +16,8 @@ declare namespace Bun {
     detached?: boolean;
     uid?: number;
     gid?: number;
-    stdin?: "pipe" | "ignore" | "inherit";
+    /** A number is a descriptor of ours to give the child as its stdin. */
+    stdin?: "pipe" | "ignore" | "inherit" | number;
     stdout?: "pipe" | "ignore" | "inherit";
     stderr?: "pipe" | "ignore" | "inherit";
   }

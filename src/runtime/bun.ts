@@ -26,6 +26,7 @@ import { bunRlimits } from "./bun_rlimit.ts";
 import { bunReapOrphans } from "./bun_reap.ts";
 import { bunSyslog } from "./bun_syslog.ts";
 import { bunImportModule } from "./bun_import.ts";
+import { bunBindSocket } from "./bun_socket.ts";
 
 function output(fd: number): OutputStream {
   return {
@@ -97,6 +98,7 @@ export function createBunRuntime(): Runtime {
     reapOrphans: bunReapOrphans,
     syslog: bunSyslog,
     importModule: bunImportModule,
+    bindSocket: bunBindSocket,
     serve: bunServe,
     request: bunRequest,
     fs: bunFs,

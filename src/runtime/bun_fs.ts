@@ -145,6 +145,8 @@ export const bunFs: FileSystem = {
     wrap(async () => void (await fsp.mkdir(path, { recursive: opts?.recursive ?? false, mode: opts?.mode ?? 0o777 }))),
   chmod: (path, mode) => wrap(() => fsp.chmod(path, mode)),
   chown: (path, uid, gid) => wrap(() => fsp.chown(path, uid, gid)),
+  chmodSync: (path, mode) => wrapSync(() => fs.chmodSync(path, mode)),
+  chownSync: (path, uid, gid) => wrapSync(() => fs.chownSync(path, uid, gid)),
   realPath: (path) => wrap(() => fsp.realpath(path)),
   access: (path, mode) => fsp.access(path, mode).then(() => true, () => false),
   statSync: (path) =>

@@ -2,7 +2,8 @@
 /**
  * Bun adapter, processes: spawn through the exec shim with `Bun.spawn`
  * (`detached` for a new session and process group, `uid`/`gid`, a complete
- * `env`), signals with `process.kill`, listeners with `process.on`.
+ * `env`, a `stdinSocket` passed by its descriptor), signals with
+ * `process.kill`, listeners with `process.on`.
  *
  * Measured with Bun 1.4.5 (512 MiB from `head -c` through a stdout pipe):
  * `Bun.spawn` ≈ 2,000–2,200 MiB/s, node:child_process ≈ 1,950–2,100 MiB/s
@@ -38,7 +39,8 @@ export function bunSpawn(opts: SpawnOptions): Child {
     cmd: [shim.file, ...shim.args],
     env: { ...opts.env },
     detached: true,
-    stdin: stdio(opts.stdin),
+    // A socket for fd 0 is passed by descriptor; Bun dup2s it onto the child's fd 0.
+    stdin: opts.stdinSocket !== undefined ? opts.stdinSocket.fd : stdio(opts.stdin),
     stdout: stdio(opts.stdout),
     stderr: opts.redirectStderr === true ? "ignore" : stdio(opts.stderr),
   };

@@ -20,6 +20,7 @@ import { fsCases } from "./_contract_fs.ts";
 import { stdinCases } from "./_contract_stdin.ts";
 import { rlimitCases } from "./_contract_rlimit.ts";
 import { importCases } from "./_contract_import.ts";
+import { socketCases } from "./_contract_socket.ts";
 
 /**
  * Registers the contract tests for `rt`.
@@ -33,7 +34,17 @@ import { importCases } from "./_contract_import.ts";
  * ```
  */
 export function runtimeContract(rt: Runtime, test: (name: string, fn: () => Promise<void>) => void): void {
-  for (const [name, fn] of [...spawnCases, ...httpCases, ...fsCases, ...stdinCases, ...rlimitCases, ...importCases]) {
+  for (
+    const [name, fn] of [
+      ...spawnCases,
+      ...httpCases,
+      ...fsCases,
+      ...stdinCases,
+      ...rlimitCases,
+      ...importCases,
+      ...socketCases,
+    ]
+  ) {
     test(`[${rt.name}] ${name}`, () => fn(rt));
   }
 }

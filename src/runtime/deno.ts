@@ -25,6 +25,7 @@ import { denoRlimits } from "./deno_rlimit.ts";
 import { denoReapOrphans } from "./deno_reap.ts";
 import { denoSyslog } from "./deno_syslog.ts";
 import { denoImportModule } from "./deno_import.ts";
+import { denoBindSocket } from "./deno_socket.ts";
 
 function output(stream: typeof Deno.stdout | typeof Deno.stderr): OutputStream {
   return {
@@ -99,6 +100,7 @@ export function createDenoRuntime(): Runtime {
     reapOrphans: denoReapOrphans,
     syslog: denoSyslog,
     importModule: denoImportModule,
+    bindSocket: denoBindSocket,
     serve: denoServe,
     request: denoRequest,
     fs: denoFs,

@@ -151,6 +151,9 @@ export const denoFs: FileSystem = {
   },
   chmod: (path, mode) => wrap(() => Deno.chmod(path, mode)),
   chown: (path, uid, gid) => wrap(() => Deno.chown(path, uid, gid)),
+  chmodSync: (path, mode) => wrapSync(() => Deno.chmodSync(path, mode)),
+  // Deno takes null, not -1, for "leave unchanged".
+  chownSync: (path, uid, gid) => wrapSync(() => Deno.chownSync(path, uid === -1 ? null : uid, gid === -1 ? null : gid)),
   realPath: (path) => wrap(() => Deno.realPath(path)),
   access: (path, mode) => nodeAccess(path, mode).then(() => true, () => false),
   statSync: (path) =>

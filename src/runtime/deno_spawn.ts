@@ -1,7 +1,8 @@
 /**
  * Deno adapter, processes: spawn through the exec shim with
  * `Deno.Command` (`clearEnv`, `uid`/`gid`, `detached` for a new session and
- * process group), signals with `Deno.kill`, and signal listeners.
+ * process group), signals with `Deno.kill`, and signal listeners. A
+ * `stdinSocket` reaches the child through our own fd 0 (deno_socket.ts).
  *
  * Measured with Deno 2.9.6: children start with the glibc-internal signals 32
  * and 33 ignored in addition to the shim's SIGPIPE/SIGXFSZ
@@ -19,6 +20,7 @@ import { buildShimCommand, findSetpriv } from "./exec_shim.ts";
 import { NoSuchProcessError } from "./errors.ts";
 import { mapError } from "./_map_error.ts";
 import { denoSpawned } from "./deno_reap.ts";
+import { withStdinSocket } from "./deno_socket.ts";
 
 function stdio(mode: StdioMode | undefined): "piped" | "null" | "inherit" {
   return mode === "null" ? "null" : mode === "inherit" ? "inherit" : "piped";
@@ -43,7 +45,8 @@ export function denoSpawn(opts: SpawnOptions): Child {
     env: { ...opts.env },
     clearEnv: true,
     detached: true,
-    stdin: stdio(opts.stdin),
+    // A socket for fd 0 is inherited through our own fd 0 (deno_socket.ts).
+    stdin: opts.stdinSocket !== undefined ? "inherit" : stdio(opts.stdin),
     stdout: stdio(opts.stdout),
     stderr: opts.redirectStderr === true ? "null" : stdio(opts.stderr),
   };
@@ -51,7 +54,9 @@ export function denoSpawn(opts: SpawnOptions): Child {
   if (opts.gid !== undefined && !shim.switchesUser) options.gid = opts.gid;
   let proc: Deno.ChildProcess;
   try {
-    proc = new Deno.Command(shim.file, options).spawn();
+    const command = new Deno.Command(shim.file, options);
+    const socket = opts.stdinSocket;
+    proc = socket === undefined ? command.spawn() : withStdinSocket(socket, () => command.spawn());
   } catch (e) {
     throw mapError(e, `spawn ${opts.path}`);
   }

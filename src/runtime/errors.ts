@@ -88,6 +88,15 @@ const STRERROR: Readonly<Record<string, string>> = {
   ETIMEDOUT: "Connection timed out",
   ECONNREFUSED: "Connection refused",
   EHOSTUNREACH: "No route to host",
+  EADDRINUSE: "Address already in use",
+  EAFNOSUPPORT: "Address family not supported by protocol",
+  EROFS: "Read-only file system",
+  EISDIR: "Is a directory",
+  EMFILE: "Too many open files",
+  ENFILE: "Too many open files in system",
+  ENOBUFS: "No buffer space available",
+  ENOSPC: "No space left on device",
+  EEXIST: "File exists",
 };
 
 /** Linux's `strerror` text for an errno name, if known. */
@@ -187,6 +196,19 @@ export class BrokenPipeError extends RuntimeError {
   constructor(message: string, options?: ErrorOptions) {
     super(message, "EPIPE", options);
     this.name = "BrokenPipeError";
+  }
+}
+
+/**
+ * getaddrinfo(3) could not resolve a host name. `gaiCode` is its EAI_*
+ * value (negative on Linux, e.g. -2 for EAI_NONAME) and `gaiText` what
+ * gai_strerror(3) says for it, the two parts of Python's
+ * `socket.gaierror` text (`[Errno -2] Name or service not known`).
+ */
+export class AddressLookupError extends RuntimeError {
+  constructor(readonly gaiCode: number, readonly gaiText: string, host: string, options?: ErrorOptions) {
+    super(`getaddrinfo ${host}: ${gaiText}`, "EAI", options);
+    this.name = "AddressLookupError";
   }
 }
 

@@ -27,6 +27,7 @@ import type {
   Signal,
   SpawnOptions,
 } from "./types.ts";
+import { type FakeBoundSocket, FakeSockets } from "./fake_sockets.ts";
 import { signalName } from "./types.ts";
 import {
   AddressInUseError,
@@ -45,6 +46,7 @@ export { FakeFileSystem, normalizePath } from "./fake_fs.ts";
 export { ManualClock } from "./fake_clock.ts";
 export { FakeStdinStream } from "./fake_stdin.ts";
 export { FakeRlimits } from "./fake_rlimit.ts";
+export { FakeBoundSocket, FakeSockets } from "./fake_sockets.ts";
 
 /** Thrown by `FakeRuntime.exit()`; `code` is the requested exit status. */
 export class FakeExit extends Error {
@@ -100,7 +102,8 @@ export class FakeChild implements Child {
   #resolve!: (s: ExitStatus) => void;
 
   constructor(readonly pid: number, readonly options: SpawnOptions) {
-    this.stdin = (options.stdin ?? "pipe") === "pipe" ? new FakeStdin(this) : null;
+    const stdinPipe = (options.stdin ?? "pipe") === "pipe" && options.stdinSocket === undefined;
+    this.stdin = stdinPipe ? new FakeStdin(this) : null;
     if ((options.stdout ?? "pipe") === "pipe") {
       const p = pipe();
       this.stdout = p.stream;
@@ -225,6 +228,7 @@ export class FakeRuntime implements Runtime {
       umask: () => this.umaskValue,
     });
     this.fs.seedDir(this.cwdPath);
+    this.sockets = new FakeSockets(this.fs);
   }
 
   spawn(opts: SpawnOptions): FakeChild {
@@ -303,6 +307,13 @@ export class FakeRuntime implements Runtime {
     } catch (e) {
       return Promise.reject(e);
     }
+  }
+
+  /** Bound sockets: read `sockets.bound`, set `sockets.bindError`. */
+  readonly sockets: FakeSockets;
+
+  bindSocket(at: Endpoint): FakeBoundSocket {
+    return this.sockets.bind(at);
   }
 
   /** Delivers `signal` to this process: runs its handlers synchronously. */

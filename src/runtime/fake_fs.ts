@@ -262,18 +262,22 @@ export class FakeFileSystem implements FileSystem {
   }
 
   chmod(path: string, mode: number): Promise<void> {
-    return this.#async(() => {
-      this.#existing(this.#check(path, "chmod"), "chmod").perm = mode & 0o7777;
-    });
+    return this.#async(() => this.chmodSync(path, mode));
   }
 
   chown(path: string, uid: number, gid: number): Promise<void> {
-    return this.#async(() => {
-      const node = this.#existing(this.#check(path, "chown"), "chown");
-      if (this.#host.uid() !== 0) throw errorForCode("EPERM", `chown '${path}': Operation not permitted`);
-      node.uid = uid;
-      node.gid = gid;
-    });
+    return this.#async(() => this.chownSync(path, uid, gid));
+  }
+
+  chmodSync(path: string, mode: number): void {
+    this.#existing(this.#check(path, "chmod"), "chmod").perm = mode & 0o7777;
+  }
+
+  chownSync(path: string, uid: number, gid: number): void {
+    const node = this.#existing(this.#check(path, "chown"), "chown");
+    if (this.#host.uid() !== 0) throw errorForCode("EPERM", `chown '${path}': Operation not permitted`);
+    if (uid !== -1) node.uid = uid;
+    if (gid !== -1) node.gid = gid;
   }
 
   realPath(path: string): Promise<string> {

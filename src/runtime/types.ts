@@ -50,6 +50,7 @@
 
 export {
   AddressInUseError,
+  AddressLookupError,
   AlreadyExistsError,
   BrokenPipeError,
   ConnectionRefusedError,
@@ -162,6 +163,13 @@ export interface SpawnOptions {
   stdout?: StdioMode;
   /** Default "pipe"; ignored with `redirectStderr`. */
   stderr?: StdioMode;
+  /**
+   * A socket from {@linkcode Runtime.bindSocket} to give the child as its
+   * fd 0 instead of a stdin pipe (an fcgi-program's listening socket, SURFACE
+   * SPAWN.fds); `stdin` is then ignored and `Child.stdin` is null. The
+   * socket stays open in this process.
+   */
+  stdinSocket?: BoundSocket;
 }
 
 /** How a child ended: exactly one of `code` and `signal` is non-null. */
@@ -209,6 +217,19 @@ export interface Clock {
 export type Endpoint =
   | { transport: "tcp"; hostname: string; port: number }
   | { transport: "unix"; path: string };
+
+/**
+ * A stream socket bound by {@linkcode Runtime.bindSocket}: blocking, closed
+ * on exec (only a child given it as `SpawnOptions.stdinSocket` gets it).
+ */
+export interface BoundSocket {
+  /** The descriptor in this process. */
+  readonly fd: number;
+  /** listen(2) with `backlog`. Throws a RuntimeError carrying the errno. */
+  listen(backlog: number): void;
+  /** Closes the descriptor; a unix socket's file stays. Later calls do nothing. */
+  close(): void;
+}
 
 /** A listening HTTP server. */
 export interface Listener {
@@ -297,6 +318,10 @@ export interface FileSystem {
   mkdir(path: string, opts?: { recursive?: boolean; mode?: number }): Promise<void>;
   chmod(path: string, mode: number): Promise<void>;
   chown(path: string, uid: number, gid: number): Promise<void>;
+  /** Synchronous `chmod` (Python `os.chmod`, e.g. on an fcgi socket file). */
+  chmodSync(path: string, mode: number): void;
+  /** Synchronous `chown`; -1 leaves the uid or gid unchanged, as in Python `os.chown`. */
+  chownSync(path: string, uid: number, gid: number): void;
   realPath(path: string): Promise<string>;
   /** Like Python `os.access` (real uid/gid); false instead of throwing. */
   access(path: string, mode: number): Promise<boolean>;
@@ -419,6 +444,15 @@ export interface Runtime {
    */
   importModule(path: string, opts?: { fresh?: boolean }): Promise<Record<string, unknown>>;
 
+  /**
+   * Creates a stream socket bound to `at`, not yet listening (Python
+   * `socket.socket()` + `bind()`, for fcgi-program sockets). TCP sockets get
+   * SO_REUSEADDR and bind to the IPv4 address of `hostname`, a dotted quad
+   * or a name resolved with getaddrinfo(3) (AF_INET). Throws a RuntimeError
+   * carrying the errno (EADDRINUSE, ENOENT, EACCES, ENAMETOOLONG for a unix
+   * path of 108 bytes or more, …) or an {@linkcode AddressLookupError}.
+   */
+  bindSocket(at: Endpoint): BoundSocket;
   /** Serves HTTP/1.1; a Response with a stream body goes out chunked, flushed per chunk. */
   serve(at: Endpoint, handler: Handler): Promise<Listener>;
   /**

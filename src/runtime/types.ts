@@ -29,6 +29,13 @@
  * the groups Python sets; without `setpriv` the child has no supplementary
  * groups.
  *
+ * fcgi-program sockets: `bindSocket` creates a close-on-exec stream socket
+ * through libc (FFI on both runtimes); a child given it as
+ * `SpawnOptions.stdinSocket` gets it as fd 0, which the exec shim keeps for
+ * the program. Bun's spawn takes the descriptor; Deno's cannot, so the Deno
+ * adapter puts the socket on its own fd 0 for the synchronous spawn call and
+ * restores fd 0 right after (deno_socket.ts).
+ *
  * Orphans: the runtimes wait only for the children they started, so
  * `reapOrphans` lists the other zombie children in /proc and waits for each
  * by pid (libc `waitpid` through FFI; see _orphans.ts); Python's

@@ -55,7 +55,7 @@ Deno.test("[HTTP.logtail] starts with the last 1024 bytes, then sends appended b
   await reader.cancel();
 });
 
-Deno.test("[HTTP.logtail] a short file is sent whole; an empty one sends nothing until it grows", async () => {
+Deno.test("[HTTP.logtail] a short file is sent whole; the body of an empty one yields its first bytes once the file grows", async () => {
   const d = await daemon();
   d.rt.fs.seedFile(OUT, "short\n");
   const reader = await open(d);

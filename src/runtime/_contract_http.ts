@@ -111,6 +111,37 @@ export const httpCases: ContractCase[] = [
     await checkStreaming(rt, { transport: "tcp", hostname: "127.0.0.1", port: 0 });
   }],
 
+  [
+    "serve() sends the head of a streamed body at once, before the body has anything (a tail of an empty log)",
+    async (rt) => {
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const later: Handler = () =>
+        Promise.resolve(
+          new Response(
+            new ReadableStream<Uint8Array>({
+              async pull(c) {
+                await gate;
+                c.enqueue(enc.encode("late\n"));
+              },
+            }, { highWaterMark: 0 }),
+            { headers: { "content-type": "text/plain;charset=utf-8" } },
+          ),
+        );
+      await withServer(rt, { transport: "tcp", hostname: "127.0.0.1", port: 0 }, later, async (l) => {
+        const res = await within(rt, rt.request(l.endpoint, new Request("http://localhost/logtail/x")), 10_000, "head");
+        assert.equal(res.status, 200);
+        assert.equal(res.headers.get("transfer-encoding"), "chunked");
+        release();
+        const reader = res.body?.getReader();
+        assert.ok(reader !== undefined);
+        const first = await within(rt, reader.read(), 10_000, "the first chunk, once there is one");
+        assert.equal(dec.decode(first.value), "late\n");
+        await reader.cancel();
+      });
+    },
+  ],
+
   ["Listener.close() ends responses that are still streaming", async (rt) => {
     let cancelled = false;
     const endless: Handler = () =>

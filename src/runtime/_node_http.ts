@@ -216,9 +216,10 @@ function requestUrl(target: string, headers: Headers, defaultHost: string): stri
 }
 
 /**
- * Writes a Response: the head first (flushed at once for streamed bodies),
- * then each chunk as the body yields it, honouring backpressure. A body that
- * is complete within one macrotask is sent with Content-Length instead.
+ * Writes a Response: the head first (flushed at once for streamed bodies,
+ * also when the body has nothing to send yet), then each chunk as the body
+ * yields it, honouring backpressure. A body that is complete within one
+ * macrotask is sent with Content-Length instead.
  */
 async function writeResponse(
   response: Response,
@@ -262,18 +263,32 @@ async function pump(
   headers: Record<string, string | string[]>,
   isClosed: () => boolean,
 ): Promise<void> {
-  const first = await reader.read();
-  const pending = first.done ? null : reader.read();
-  const second = pending === null ? first : await Promise.race([pending, nextMacrotask()]);
-  res.writeHead(response.status, response.statusText, headers);
-  if (second?.done === true) {
-    res.end(first.done ? undefined : first.value);
+  const streamHead = () => {
+    res.writeHead(response.status, response.statusText, headers);
+    res.flushHeaders();
+  };
+  let next = reader.read();
+  const first = await Promise.race([next, nextMacrotask()]);
+  if (first === undefined) {
+    // Nothing to send yet (the tail of an empty log): the head goes out now, the body follows chunked.
+    streamHead();
+  } else if (first.done) {
+    res.writeHead(response.status, response.statusText, headers);
+    res.end();
     return;
+  } else {
+    next = reader.read();
+    const second = await Promise.race([next, nextMacrotask()]);
+    if (second?.done === true) {
+      // Complete within a macrotask: node:http sends it with a Content-Length.
+      res.writeHead(response.status, response.statusText, headers);
+      res.end(first.value);
+      return;
+    }
+    streamHead();
+    await send(res, first.value);
   }
-  res.flushHeaders();
-  if (!first.done) await send(res, first.value);
-  let next = pending;
-  while (next !== null && !isClosed()) {
+  while (!isClosed()) {
     const r = await next;
     if (r.done) break;
     await send(res, r.value);

@@ -3,6 +3,7 @@ import { type CliHost, pythonTempdir, runCli } from "./cli.ts";
 import type { SupervisorConfig } from "./config/schema.ts";
 import type { ServerOptions } from "./config/server_options.ts";
 import { SAMPLE_SUPERVISORD_CONF } from "./cli/sample_conf.ts";
+import { PyException } from "./process/py_exception.ts";
 
 function memoryHost(files: Record<string, string>, argv0 = "/usr/bin/supervisord") {
   const out = { stdout: "", stderr: "" };
@@ -87,6 +88,16 @@ Deno.test("[CLI.usage] runCli() reports a config error as a usage error and does
   assert.equal(await runCli(["-c", "s.conf"], host, start), 2);
   assert.equal(out.stderr, "Error: bad logging level name 'loud'\nFor help, use /usr/bin/supervisord -h\n");
   assert.equal(calls.length, 0);
+});
+
+Deno.test("runCli() ends with Python's traceback lines and status 1 when the daemon raises an uncaught exception", async () => {
+  const { host, out } = memoryHost({ "/work/s.conf": "[supervisord]\n" });
+  const start = () => Promise.reject(new PyException("ValueError", "Could not create FastCGI socket tcp://h:1: boom"));
+  assert.equal(await runCli(["-c", "s.conf"], host, start), 1);
+  assert.equal(
+    out.stderr,
+    "Traceback (most recent call last):\nValueError: Could not create FastCGI socket tcp://h:1: boom\n",
+  );
 });
 
 Deno.test("[CFG.supervisord.childlogdir] pythonTempdir() takes the first writable candidate like tempfile.gettempdir()", () => {

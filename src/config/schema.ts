@@ -93,6 +93,15 @@ export type FcgiSocketConfig =
   }
   | { family: "inet"; host: string; port: number; backlog: number | null };
 
+/**
+ * An fcgi socket's URL as supervisord prints and compares it (Python
+ * `SocketConfig.url`): `unix://<path>`, or `tcp://<host>:<port>` with the
+ * host lower-cased.
+ */
+export function fcgiSocketUrl(config: FcgiSocketConfig): string {
+  return config.family === "unix" ? `unix://${config.path}` : `tcp://${config.host.toLowerCase()}:${config.port}`;
+}
+
 interface GroupConfigBase {
   name: string;
   priority: number;

@@ -24,7 +24,7 @@
  * @module
  */
 
-import type { FcgiSocketConfig } from "../config/schema.ts";
+import { type FcgiSocketConfig, fcgiSocketUrl } from "../config/schema.ts";
 import type { Logger } from "../logging/types.ts";
 import type { BoundSocket, Endpoint, Runtime, SpawnOptions } from "../runtime/types.ts";
 import { osError, PyException } from "./py_exception.ts";
@@ -35,11 +35,6 @@ export const SOMAXCONN = 4096;
 
 /** Bytes of `sun_path`: Python refuses a unix path this long or longer. */
 const SUN_PATH_BYTES = 108;
-
-/** The socket's URL as supervisord prints it (`tcp://<host lower-cased>:<port>`, `unix://<path>`). */
-export function fcgiSocketUrl(config: FcgiSocketConfig): string {
-  return config.family === "unix" ? `unix://${config.path}` : `tcp://${config.host.toLowerCase()}:${config.port}`;
-}
 
 /** What a socket manager needs from the engine. */
 export interface FcgiSocketHost {

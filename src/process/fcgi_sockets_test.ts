@@ -1,9 +1,9 @@
 import { deepEqual, equal, ok, throws } from "node:assert/strict";
-import type { FcgiSocketConfig } from "../config/schema.ts";
+import { type FcgiSocketConfig, fcgiSocketUrl } from "../config/schema.ts";
 import { FakeRuntime } from "../runtime/fake.ts";
 import { AddressInUseError } from "../runtime/errors.ts";
 import { RecordingLogger } from "./_testing.ts";
-import { FcgiSocketManager, fcgiSocketUrl, SOMAXCONN } from "./fcgi_sockets.ts";
+import { FcgiSocketManager, SOMAXCONN } from "./fcgi_sockets.ts";
 import { PyException } from "./py_exception.ts";
 
 const unix = (over: Partial<FcgiSocketConfig & { family: "unix" }> = {}): FcgiSocketConfig => ({

@@ -18,7 +18,7 @@
  */
 
 import { ConfigError, ValueConversionError } from "../config/errors.ts";
-import { AUTO_LOGFILE, type FcgiSocketConfig, type ProcessConfig, type ProcessGroupConfig } from "../config/schema.ts";
+import { AUTO_LOGFILE, fcgiSocketUrl, type ProcessConfig, type ProcessGroupConfig } from "../config/schema.ts";
 import type { Channel } from "../logging/types.ts";
 import type { Subprocess } from "../process/subprocess.ts";
 import { type ApiContext, guard } from "./api_context.ts";
@@ -86,10 +86,6 @@ export function processConfigsEqual(a: ProcessConfig, b: ProcessConfig): boolean
   return COMPARED.every((k) => a[k] === AUTO_LOGFILE || b[k] === AUTO_LOGFILE || sameValue(a[k], b[k]));
 }
 
-function socketUrl(s: FcgiSocketConfig): string {
-  return s.family === "unix" ? `unix://${s.path}` : `tcp://${s.host}:${s.port}`;
-}
-
 /**
  * Python's group config equality (SURFACE RPC.configeq): same kind, name,
  * priority and process configs (pairwise, in order); listener pools also
@@ -103,7 +99,9 @@ export function groupConfigsEqual(a: ProcessGroupConfig, b: ProcessGroupConfig):
   if (a.kind === "eventlistener" && b.kind === "eventlistener") {
     return a.buffer_size === b.buffer_size && sameValue(a.events, b.events) && a.result_handler === b.result_handler;
   }
-  if (a.kind === "fcgi-program" && b.kind === "fcgi-program") return socketUrl(a.socket) === socketUrl(b.socket);
+  if (a.kind === "fcgi-program" && b.kind === "fcgi-program") {
+    return fcgiSocketUrl(a.socket) === fcgiSocketUrl(b.socket);
+  }
   return true;
 }
 

@@ -152,6 +152,12 @@ Deno.test("[RPC.configeq] groups compare kind, name, priority and processes; poo
   });
   ok(groupConfigsEqual(unix("/s", 0o700), unix("/s", 0o777)), "only the socket URL counts");
   ok(!groupConfigsEqual(unix("/s", 0o700), unix("/t", 0o700)), "socket URL");
+  const tcp = (host: string): ProcessGroupConfig => ({
+    ...g,
+    kind: "fcgi-program",
+    socket: { family: "inet", host, port: 9000, backlog: null },
+  });
+  ok(groupConfigsEqual(tcp("LocalHost"), tcp("localhost")), "the URL's host is lower-cased");
 });
 
 Deno.test("[RPC.supervisor.addProcessGroup,FAULT.table] activates a known config; BAD_NAME when unknown, ALREADY_ADDED when active", async () => {

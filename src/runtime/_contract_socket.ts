@@ -47,6 +47,14 @@ async function fdLink(rt: Runtime, pid: number | "self", fd: number, socket?: Bo
   return r.stdout.trim();
 }
 
+/** Every descriptor of a child, as `<fd> <link>` lines (the shell lists its own before exec'ing nothing else). */
+async function childFds(rt: Runtime, socket?: BoundSocket): Promise<string[]> {
+  const script = 'for f in /proc/$$/fd/*; do printf "%s %s\\n" "${f##*/}" "$(readlink "$f")"; done';
+  const opts = { path: "/bin/sh", argv: ["sh", "-c", script], env: BASE_ENV };
+  const r = await run(rt, socket === undefined ? opts : { ...opts, stdinSocket: socket });
+  return r.stdout.trim().split("\n");
+}
+
 /** A TCP port nothing listens on (served on port 0, then closed). */
 async function freePort(rt: Runtime): Promise<number> {
   const l = await rt.serve({ transport: "tcp", hostname: "127.0.0.1", port: 0 }, () => Promise.resolve(new Response()));
@@ -81,7 +89,10 @@ export const socketCases: ContractCase[] = [
         const ours = await fdLink(rt, rt.pid, socket.fd);
         assert.match(ours, /^socket:\[\d+\]$/);
         assert.equal(await fdLink(rt, "self", 0, socket), ours, "the child's fd 0 is our socket");
-        assert.notEqual(await fdLink(rt, "self", 0), ours, "a child without it does not get it");
+        const given = (await childFds(rt, socket)).filter((l) => l.endsWith(` ${ours}`));
+        assert.deepEqual(given, [`0 ${ours}`], "a child given the socket has it on fd 0 only");
+        const other = (await childFds(rt)).filter((l) => l.endsWith(` ${ours}`));
+        assert.deepEqual(other, [], "a child not given it has it on no descriptor");
         await answersThroughChild(rt, socket, at);
       } finally {
         socket.close();

@@ -179,6 +179,6 @@ export function attachFcgiSocket(
 ): FcgiSocketManager {
   const manager = new FcgiSocketManager(config, host);
   manager.validate();
-  for (const proc of processes) proc.resource = manager;
+  for (const proc of processes) proc.attachResource(manager);
   return manager;
 }

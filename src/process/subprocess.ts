@@ -7,7 +7,12 @@
  * Time is passed in (monotonic milliseconds), effects go through the
  * {@linkcode ProcessHost}, and `nextDue()` tells the engine when the next
  * time-driven change can happen, so nothing polls: a child's exit, a due
- * timer or a request is what moves a process.
+ * timer or a request is what moves a process. When to start again after a
+ * failed start or an exit is the {@linkcode RestartPolicy}'s answer, and the
+ * host's start gate (`mayStart`) can hold any automatic start (autostart,
+ * autorestart, backoff retries); requested starts do not ask it. The
+ * process's fields are read-only outside the engine: only its own methods
+ * change them.
  *
  * Differences from Python that no client can observe: durations are measured
  * on the monotonic clock (so the wall-clock rollback guards of Python's
@@ -26,6 +31,7 @@ import { NoSuchProcessError } from "../runtime/errors.ts";
 import type { ListenerProtocol } from "../events/listener_protocol.ts";
 import { decodeExitStatus } from "./exit_status.ts";
 import { SpawnError } from "./exec_args.ts";
+import { defaultRestartPolicy, type RestartPolicy } from "./restart_policy.ts";
 import { dispatcherFailureText, spawnFailureText } from "./spawn_failure.ts";
 import { ProcessState, processStateName, SupervisorState } from "./states.ts";
 
@@ -41,6 +47,12 @@ export interface ProcessHost {
   stateChanged(proc: Subprocess, from: ProcessState, to: ProcessState, expected: boolean): void;
   /** Asks the engine for a transition pass soon (a child was finished). */
   wake(): void;
+  /**
+   * The start gate: false holds an automatic start (autostart, autorestart,
+   * a backoff retry) until it turns true, when its owner calls the engine's
+   * `wake()`. Absent: automatic starts are never held.
+   */
+  mayStart?(proc: Subprocess): boolean;
 }
 
 /**
@@ -63,39 +75,117 @@ const DRAIN_GRACE_MS = 200;
 
 /** One program instance (SURFACE §4.2). */
 export class Subprocess {
-  state: ProcessState = ProcessState.STOPPED;
-  pid = 0;
-  /** Monotonic ms of the last spawn; null when never started (Python `laststart == 0`). */
-  laststart: number | null = null;
-  /** Wall-clock seconds of the last spawn and stop, 0 when never (RPC `start`/`stop`). */
-  laststartWall = 0;
-  laststopWall = 0;
+  #state: ProcessState = ProcessState.STOPPED;
+  #pid = 0;
+  #laststart: number | null = null;
+  #laststartWall = 0;
+  #laststopWall = 0;
   /** Monotonic ms before which nothing is due (backoff retry, startsecs, stop deadline); 0 = none. */
-  delay = 0;
-  backoff = 0;
-  killing = false;
-  exitstatus: number | null = null;
-  spawnerr: string | null = null;
+  #delay = 0;
+  #backoff = 0;
+  /** The policy said to give up after the current failed start. */
+  #givingUp = false;
+  /** Monotonic ms at which an EXITED process starts again; null = it stays EXITED. */
+  #restartAt: number | null = null;
+  #killing = false;
+  #exitstatus: number | null = null;
+  #spawnerr: string | null = null;
   /** Monotonic ms of the last `waiting for <name> to stop` line; null = none since the stop request. */
-  laststopreport: number | null = null;
-  /** The running child, if any. */
-  child: Child | null = null;
-  /** The listener protocol when this process is an event listener (its pool sets it). */
-  listener: ListenerProtocol | null = null;
-  /** What the process holds while it runs, when its group shares one (fcgi-program socket). */
-  resource: SpawnResource | null = null;
+  #laststopreport: number | null = null;
+  #child: Child | null = null;
+  #listener: ListenerProtocol | null = null;
+  #resource: SpawnResource | null = null;
   #holding = false;
   #stdinClosed = false;
 
+  /**
+   * @param policy When to start again on its own; supervisord's by default.
+   */
   constructor(
     readonly config: ProcessConfig,
     readonly groupName: string,
     readonly host: ProcessHost,
     readonly output: ChildOutput | null = null,
+    readonly policy: RestartPolicy = defaultRestartPolicy(config),
   ) {}
 
   get name(): string {
     return this.config.name;
+  }
+
+  /** The current state. */
+  get state(): ProcessState {
+    return this.#state;
+  }
+
+  /** The running child's pid, 0 when none. */
+  get pid(): number {
+    return this.#pid;
+  }
+
+  /** Monotonic ms of the last spawn; null when never started (Python `laststart == 0`). */
+  get laststart(): number | null {
+    return this.#laststart;
+  }
+
+  /** Wall-clock seconds of the last spawn, 0 when never (RPC `start`). */
+  get laststartWall(): number {
+    return this.#laststartWall;
+  }
+
+  /** Wall-clock seconds of the last exit, 0 when never (RPC `stop`). */
+  get laststopWall(): number {
+    return this.#laststopWall;
+  }
+
+  /** Failed starts in a row (events' `tries`); 0 once RUNNING. */
+  get backoff(): number {
+    return this.#backoff;
+  }
+
+  /** True while a stop signal has been sent and the child has not yet exited. */
+  get killing(): boolean {
+    return this.#killing;
+  }
+
+  /** The last exit code, null when unknown (RPC `exitstatus`). */
+  get exitstatus(): number | null {
+    return this.#exitstatus;
+  }
+
+  /** Why the last start failed, null when it did not (RPC `spawnerr`). */
+  get spawnerr(): string | null {
+    return this.#spawnerr;
+  }
+
+  /** The running child, if any. */
+  get child(): Child | null {
+    return this.#child;
+  }
+
+  /** Replaces the running child's handle (tests substitute one with other pipes). */
+  set child(child: Child | null) {
+    this.#child = child;
+  }
+
+  /** The listener protocol when this process is an event listener. */
+  get listener(): ListenerProtocol | null {
+    return this.#listener;
+  }
+
+  /** What the process holds while it runs, when its group shares one (fcgi-program socket). */
+  get resource(): SpawnResource | null {
+    return this.#resource;
+  }
+
+  /** Makes the process hold `resource` from each spawn until it is finished (fcgi_sockets.ts calls this). */
+  attachResource(resource: SpawnResource): void {
+    this.#resource = resource;
+  }
+
+  /** Makes this process an event listener speaking `protocol` on its stdout (its pool calls this). */
+  attachListener(protocol: ListenerProtocol): void {
+    this.#listener = protocol;
   }
 
   #now(): number {
@@ -103,20 +193,22 @@ export class Subprocess {
   }
 
   #changeState(to: ProcessState, expected = true): void {
-    const from = this.state;
+    const from = this.#state;
     if (to === from) return;
-    this.state = to;
+    this.#state = to;
     if (to === ProcessState.BACKOFF) {
-      this.backoff += 1;
-      this.delay = this.#now() + this.backoff * 1000;
+      this.#backoff += 1;
+      const wait = this.policy.retryDelay(this.#backoff);
+      this.#givingUp = wait === null;
+      this.#delay = this.#now() + (wait ?? 0);
     }
     this.host.stateChanged(this, from, to, expected);
   }
 
   #assertIn(...states: ProcessState[]): void {
-    if (!states.includes(this.state)) {
+    if (!states.includes(this.#state)) {
       throw new Error(
-        `Assertion failed for ${this.name}: ${processStateName(this.state)} not in ${
+        `Assertion failed for ${this.name}: ${processStateName(this.#state)} not in ${
           states.map(processStateName).join(" ")
         }`,
       );
@@ -124,7 +216,7 @@ export class Subprocess {
   }
 
   #recordSpawnerr(message: string): void {
-    this.spawnerr = message;
+    this.#spawnerr = message;
     this.host.logger.info(`spawnerr: ${message}`);
   }
 
@@ -135,16 +227,16 @@ export class Subprocess {
    */
   spawn(): number | null {
     const logger = this.host.logger;
-    if (this.pid) {
+    if (this.#pid) {
       logger.warn(`process '${this.name}' already running`);
       return null;
     }
     const extra = this.#acquire();
-    this.killing = false;
-    this.spawnerr = null;
-    this.exitstatus = null;
-    this.laststart = this.#now();
-    this.laststartWall = this.host.runtime.clock.now() / 1000;
+    this.#killing = false;
+    this.#spawnerr = null;
+    this.#exitstatus = null;
+    this.#laststart = this.#now();
+    this.#laststartWall = this.host.runtime.clock.now() / 1000;
     this.#assertIn(ProcessState.EXITED, ProcessState.FATAL, ProcessState.BACKOFF, ProcessState.STOPPED);
     this.#changeState(ProcessState.STARTING);
     let child: Child;
@@ -163,20 +255,20 @@ export class Subprocess {
       this.#release();
       return null;
     }
-    this.child = child;
-    this.pid = child.pid;
+    this.#child = child;
+    this.#pid = child.pid;
     this.#stdinClosed = false;
-    this.listener?.reset();
+    this.#listener?.reset();
     logger.info(`spawned: '${this.name}' with pid ${child.pid}`);
-    this.spawnerr = null;
-    this.delay = this.#now() + this.config.startsecs * 1000;
+    this.#spawnerr = null;
+    this.#delay = this.#now() + this.config.startsecs * 1000;
     this.#watch(child);
     return child.pid;
   }
 
   #acquire(): Partial<SpawnOptions> {
-    if (this.resource === null) return {};
-    const extra = this.resource.acquire();
+    if (this.#resource === null) return {};
+    const extra = this.#resource.acquire();
     this.#holding = true;
     return extra;
   }
@@ -184,7 +276,7 @@ export class Subprocess {
   #release(): void {
     if (!this.#holding) return;
     this.#holding = false;
-    this.resource?.release();
+    this.#resource?.release();
   }
 
   /** Drains the child's output, then finishes it once it is reaped. */
@@ -193,11 +285,11 @@ export class Subprocess {
     for (const [channel, stream] of [["stdout", child.stdout], ["stderr", child.stderr]] as const) {
       if (stream === null) continue;
       let logged = stream;
-      if (channel === "stdout" && this.listener !== null) {
+      if (channel === "stdout" && this.#listener !== null) {
         // An event listener's stdout is its protocol channel; it is also logged.
         const [forLog, forProtocol] = stream.tee();
         logged = forLog;
-        drains.push(this.#feedListener(child, forProtocol, this.listener));
+        drains.push(this.#feedListener(child, forProtocol, this.#listener));
       }
       drains.push(this.output ? this.output.drain(channel, logged) : logged.pipeTo(new WritableStream()));
     }
@@ -211,7 +303,7 @@ export class Subprocess {
       });
       await Promise.race([drained, grace]);
       this.host.runtime.clock.clearTimeout(timer);
-      if (this.child === child) {
+      if (this.#child === child) {
         this.finish(status, this.#now());
         await this.output?.close();
       }
@@ -222,7 +314,7 @@ export class Subprocess {
   /** Feeds the protocol from this child's stdout; output arriving after the child was finished is dropped. */
   async #feedListener(child: Child, stream: ReadableStream<Uint8Array>, protocol: ListenerProtocol): Promise<void> {
     for await (const chunk of stream) {
-      if (this.child !== child) break;
+      if (this.#child !== child) break;
       protocol.feed(chunk);
       this.host.wake();
     }
@@ -234,8 +326,8 @@ export class Subprocess {
    * no stdin, or stdin known to be closed.
    */
   writeStdin(data: Uint8Array): boolean {
-    const stdin = this.child?.stdin ?? null;
-    if (!this.pid || this.killing || stdin === null || this.#stdinClosed) return false;
+    const stdin = this.#child?.stdin ?? null;
+    if (!this.#pid || this.#killing || stdin === null || this.#stdinClosed) return false;
     stdin.write(data).catch(() => {
       this.#stdinClosed = true;
     });
@@ -244,24 +336,25 @@ export class Subprocess {
 
   /** Administrative stop (RPC stop, group stop, shutdown). */
   stop(): string | null {
-    this.laststopreport = null;
+    this.#laststopreport = null;
     return this.kill(this.config.stopsignal);
   }
 
   /** Logs `waiting for <name> to stop`, at most every 2 s. */
   stopReport(): void {
-    if (this.state !== ProcessState.STOPPING) return;
+    if (this.#state !== ProcessState.STOPPING) return;
     const now = this.#now();
-    if (this.laststopreport === null || now > this.laststopreport + 2000) {
+    if (this.#laststopreport === null || now > this.#laststopreport + 2000) {
       this.host.logger.info(`waiting for ${this.name} to stop`);
-      this.laststopreport = now;
+      this.#laststopreport = now;
     }
   }
 
   /** BACKOFF → FATAL. */
   giveUp(): void {
-    this.delay = 0;
-    this.backoff = 0;
+    this.#delay = 0;
+    this.#backoff = 0;
+    this.#givingUp = false;
     this.#assertIn(ProcessState.BACKOFF);
     this.#changeState(ProcessState.FATAL);
   }
@@ -273,40 +366,40 @@ export class Subprocess {
    */
   kill(sig: number): string | null {
     const logger = this.host.logger;
-    if (this.state === ProcessState.BACKOFF) {
+    if (this.#state === ProcessState.BACKOFF) {
       logger.debug(`Attempted to kill ${this.name}, which is in BACKOFF state.`);
       this.#changeState(ProcessState.STOPPED);
       return null;
     }
-    if (!this.pid) {
+    if (!this.#pid) {
       const msg = `attempted to kill ${this.name} with sig ${signalName(sig)} but it wasn't running`;
       logger.debug(msg);
       return msg;
     }
-    const asGroup = this.state === ProcessState.STOPPING ? this.config.killasgroup : this.config.stopasgroup;
+    const asGroup = this.#state === ProcessState.STOPPING ? this.config.killasgroup : this.config.stopasgroup;
     logger.debug(
-      `killing ${this.name} (pid ${this.pid}) ${asGroup ? "process group " : ""}with signal ${signalName(sig)}`,
+      `killing ${this.name} (pid ${this.#pid}) ${asGroup ? "process group " : ""}with signal ${signalName(sig)}`,
     );
-    this.killing = true;
-    this.delay = this.#now() + this.config.stopwaitsecs * 1000;
+    this.#killing = true;
+    this.#delay = this.#now() + this.config.stopwaitsecs * 1000;
     this.#assertIn(ProcessState.RUNNING, ProcessState.STARTING, ProcessState.STOPPING);
     this.#changeState(ProcessState.STOPPING);
-    return this.#send(asGroup ? -this.pid : this.pid, sig, "killing", () => {
-      this.killing = false;
-      this.delay = 0;
+    return this.#send(asGroup ? -this.#pid : this.#pid, sig, "killing", () => {
+      this.#killing = false;
+      this.#delay = 0;
     });
   }
 
   /** Sends `sig` without meaning to stop the process (PROC.signal). */
   signal(sig: number): string | null {
-    if (!this.pid) {
+    if (!this.#pid) {
       const msg = `attempted to send ${this.name} sig ${signalName(sig)} but it wasn't running`;
       this.host.logger.debug(msg);
       return msg;
     }
-    this.host.logger.debug(`sending ${this.name} (pid ${this.pid}) sig ${signalName(sig)}`);
+    this.host.logger.debug(`sending ${this.name} (pid ${this.#pid}) sig ${signalName(sig)}`);
     this.#assertIn(ProcessState.RUNNING, ProcessState.STARTING, ProcessState.STOPPING);
-    return this.#send(this.pid, sig, "sending sig", () => {});
+    return this.#send(this.#pid, sig, "sending sig", () => {});
   }
 
   #send(pid: number, sig: number, what: "killing" | "sending sig", onUnknown: () => void): string | null {
@@ -316,11 +409,11 @@ export class Subprocess {
       if (e instanceof NoSuchProcessError) {
         const just = what === "killing" ? "just" : "just now";
         this.host.logger.debug(
-          `unable to signal ${this.name} (pid ${this.pid}), it probably ${just} exited on its own: ${e.message}`,
+          `unable to signal ${this.name} (pid ${this.#pid}), it probably ${just} exited on its own: ${e.message}`,
         );
         return null;
       }
-      const msg = `unknown problem ${what} ${this.name} (${this.pid}):${e instanceof Error ? e.stack : String(e)}`;
+      const msg = `unknown problem ${what} ${this.name} (${this.#pid}):${e instanceof Error ? e.stack : String(e)}`;
       this.host.logger.critical(msg);
       this.#changeState(ProcessState.UNKNOWN);
       onUnknown();
@@ -332,70 +425,63 @@ export class Subprocess {
   /** The child was reaped with `status` at monotonic time `now` (PROC.exit, PROC.tooquick, PROC.stopped). */
   finish(status: ExitStatus, now: number): void {
     const { exitstatus: es, text } = decodeExitStatus(status);
-    this.laststopWall = this.host.runtime.clock.now() / 1000;
-    const started = this.laststart ?? now;
+    this.#laststopWall = this.host.runtime.clock.now() / 1000;
+    const started = this.#laststart ?? now;
     const tooQuickly = now - started < this.config.startsecs * 1000;
     const expected = this.config.exitcodes.includes(es);
     const logger = this.host.logger;
-    if (this.killing) {
-      this.killing = false;
-      this.delay = 0;
-      this.exitstatus = es;
+    if (this.#killing) {
+      this.#killing = false;
+      this.#delay = 0;
+      this.#exitstatus = es;
       this.#assertIn(ProcessState.STOPPING);
       this.#changeState(ProcessState.STOPPED);
       logger.log(expected ? "info" : "warn", `stopped: ${this.name} (${text})`);
     } else if (tooQuickly) {
-      this.exitstatus = null;
-      this.spawnerr = "Exited too quickly (process log may have details)";
+      this.#exitstatus = null;
+      this.#spawnerr = "Exited too quickly (process log may have details)";
       this.#assertIn(ProcessState.STARTING);
       this.#changeState(ProcessState.BACKOFF);
       logger.warn(`exited: ${this.name} (${text}; not expected)`);
     } else {
-      this.delay = 0;
-      this.backoff = 0;
-      this.exitstatus = es;
-      if (this.state === ProcessState.STARTING) this.#changeState(ProcessState.RUNNING);
+      this.#delay = 0;
+      this.#backoff = 0;
+      this.#exitstatus = es;
+      if (this.#state === ProcessState.STARTING) this.#changeState(ProcessState.RUNNING);
       this.#assertIn(ProcessState.RUNNING);
+      const restart = this.policy.restartDelay(es);
+      this.#restartAt = restart === null ? null : now + restart;
       if (expected) {
         this.#changeState(ProcessState.EXITED, true);
         logger.info(`exited: ${this.name} (${text}; expected)`);
       } else {
-        this.spawnerr = `Bad exit code ${es}`;
+        this.#spawnerr = `Bad exit code ${es}`;
         this.#changeState(ProcessState.EXITED, false);
         logger.warn(`exited: ${this.name} (${text}; not expected)`);
       }
     }
-    this.pid = 0;
-    this.child = null;
+    this.#pid = 0;
+    this.#child = null;
     // A listener that dies before answering gets its event rejected (rebuffered).
-    this.listener?.exited();
+    this.#listener?.exited();
     this.#release();
   }
 
-  /** True when an EXITED process should be started again (PROC.autorestart). */
-  #wantsRestart(): boolean {
-    const auto = this.config.autorestart;
-    if (auto === true) return true;
-    if (auto === "unexpected") return !this.config.exitcodes.includes(this.exitstatus ?? -1);
-    return false;
+  /** True unless the host's start gate holds automatic starts of this process. */
+  #mayStart(): boolean {
+    return this.host.mayStart?.(this) ?? true;
   }
 
   /** Advances the time-driven states at monotonic time `now` (Python `Subprocess.transition`). */
   transition(now: number): void {
-    const state = this.state;
-    if (this.host.mood() > SupervisorState.RESTARTING) {
-      if (state === ProcessState.EXITED) {
-        if (this.#wantsRestart()) this.spawn();
-      } else if (state === ProcessState.STOPPED && this.laststart === null) {
-        if (this.config.autostart) this.spawn();
-      } else if (state === ProcessState.BACKOFF) {
-        if (this.backoff <= this.config.startretries && now >= this.delay) this.spawn();
-      }
+    const state = this.#state;
+    if (this.host.mood() > SupervisorState.RESTARTING && this.#automaticStartDue(now) && this.#mayStart()) {
+      this.spawn();
     }
     if (state === ProcessState.STARTING) {
-      if (now - (this.laststart ?? now) >= this.config.startsecs * 1000) {
-        this.delay = 0;
-        this.backoff = 0;
+      if (now - (this.#laststart ?? now) >= this.config.startsecs * 1000) {
+        this.#delay = 0;
+        this.#backoff = 0;
         this.#changeState(ProcessState.RUNNING);
         this.host.logger.info(
           `success: ${this.name} entered RUNNING state, process has stayed up for > than ${this.config.startsecs} seconds (startsecs)`,
@@ -403,38 +489,56 @@ export class Subprocess {
       }
     }
     if (state === ProcessState.BACKOFF) {
-      if (this.backoff > this.config.startretries) {
+      if (this.#givingUp) {
         this.giveUp();
         this.host.logger.info(`gave up: ${this.name} entered FATAL state, too many start retries too quickly`);
       }
     } else if (state === ProcessState.STOPPING) {
-      if (this.delay - now <= 0) {
-        this.host.logger.warn(`killing '${this.name}' (${this.pid}) with SIGKILL`);
+      if (this.#delay - now <= 0) {
+        this.host.logger.warn(`killing '${this.name}' (${this.#pid}) with SIGKILL`);
         this.kill(9);
       }
     }
   }
 
   /**
-   * The monotonic time at which `transition()` next has something to do, or
-   * null when only an outside event (exit, request) can change this process.
+   * When an automatic start (autorestart after EXITED, autostart of a
+   * process never started, a backoff retry) is due, or null when none is.
    */
-  nextDue(now: number): number | null {
-    const running = this.host.mood() > SupervisorState.RESTARTING;
-    switch (this.state) {
-      case ProcessState.STARTING:
-        return (this.laststart ?? now) + this.config.startsecs * 1000;
-      case ProcessState.STOPPING:
-        return this.delay;
-      case ProcessState.BACKOFF:
-        if (this.backoff > this.config.startretries) return now;
-        return running ? this.delay : null;
+  #automaticStart(): number | null {
+    switch (this.#state) {
       case ProcessState.EXITED:
-        return running && this.#wantsRestart() ? now : null;
+        return this.#restartAt;
       case ProcessState.STOPPED:
-        return running && this.laststart === null && this.config.autostart ? now : null;
+        return this.#laststart === null && this.config.autostart ? 0 : null;
+      case ProcessState.BACKOFF:
+        return this.#givingUp ? null : this.#delay;
       default:
         return null;
     }
+  }
+
+  #automaticStartDue(now: number): boolean {
+    const at = this.#automaticStart();
+    return at !== null && now >= at;
+  }
+
+  /**
+   * The monotonic time at which `transition()` next has something to do, or
+   * null when only an outside event (exit, request, an opening start gate)
+   * can change this process.
+   */
+  nextDue(now: number): number | null {
+    switch (this.#state) {
+      case ProcessState.STARTING:
+        return (this.#laststart ?? now) + this.config.startsecs * 1000;
+      case ProcessState.STOPPING:
+        return this.#delay;
+      case ProcessState.BACKOFF:
+        if (this.#givingUp) return now;
+    }
+    const at = this.#automaticStart();
+    if (at === null || this.host.mood() <= SupervisorState.RESTARTING || !this.#mayStart()) return null;
+    return at > now ? at : now;
   }
 }

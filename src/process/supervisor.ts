@@ -65,6 +65,9 @@ export interface StateChange {
   expected: boolean;
 }
 
+/** Answers whether a process may be started automatically now (see `Supervisor.addStartGate`). */
+export type StartGate = (proc: Subprocess) => boolean;
+
 /** How a run of the engine ended. */
 export type RunOutcome = "shutdown" | "restart";
 
@@ -76,6 +79,7 @@ export class Supervisor {
   #mood: SupervisorState = SupervisorState.RUNNING;
   readonly groups = new Map<string, ProcessGroup>();
   readonly #stateListeners = new Set<(change: StateChange) => void>();
+  readonly #startGates = new Set<StartGate>();
   readonly #processHost: ProcessHost;
   #stopping = false;
   #stopGroups: ProcessGroup[] | null = null;
@@ -107,6 +111,10 @@ export class Supervisor {
         for (const l of [...this.#stateListeners]) l({ proc, from, to, expected });
       },
       wake: () => this.wake(),
+      mayStart: (proc) => {
+        for (const gate of this.#startGates) if (!gate(proc)) return false;
+        return true;
+      },
     };
     this.#schedule = new Schedule(host.runtime.clock, () => this.#pass());
     this.#schedule.add({ nextDue: () => this.#nextReport(), run: (now) => this.#shutdownReport(now) });
@@ -134,6 +142,21 @@ export class Supervisor {
     this.wake();
     return () => {
       remove();
+      this.wake();
+    };
+  }
+
+  /**
+   * Adds a start gate: while it answers false for a process, that process's
+   * automatic starts (autostart, autorestart, backoff retries) are held;
+   * starts requested through process control are not. When the answer may
+   * have turned true, the gate's owner calls {@linkcode wake}. Returns the
+   * function that removes the gate.
+   */
+  addStartGate(gate: StartGate): () => void {
+    this.#startGates.add(gate);
+    return () => {
+      this.#startGates.delete(gate);
       this.wake();
     };
   }
@@ -210,7 +233,7 @@ export class Supervisor {
         logger: this.host.logger,
         onReject: (event) => pool.rejected(event),
       });
-      proc.listener = protocol;
+      proc.attachListener(protocol);
       return {
         name: proc.name,
         protocol,

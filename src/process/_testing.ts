@@ -24,6 +24,8 @@ export class TestHost implements ProcessHost {
   wakes = 0;
   /** When set, prepare() throws it. */
   prepareError: Error | null = null;
+  /** The start gate; automatic starts are held while it answers false. */
+  gate: (proc: Subprocess) => boolean = () => true;
 
   constructor(runtime = new FakeRuntime()) {
     this.runtime = runtime;
@@ -41,6 +43,9 @@ export class TestHost implements ProcessHost {
   }
   wake(): void {
     this.wakes++;
+  }
+  mayStart(proc: Subprocess): boolean {
+    return this.gate(proc);
   }
 }
 

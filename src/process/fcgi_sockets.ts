@@ -28,7 +28,8 @@ import { type FcgiSocketConfig, fcgiSocketUrl } from "../config/schema.ts";
 import type { Logger } from "../logging/types.ts";
 import type { BoundSocket, Endpoint, Runtime, SpawnOptions } from "../runtime/types.ts";
 import { osError, PyException } from "./py_exception.ts";
-import type { SpawnResource, Subprocess } from "./subprocess.ts";
+import type { SpawnResource } from "./spawn_resource.ts";
+import type { Subprocess } from "./subprocess.ts";
 
 /** Python's `socket.SOMAXCONN` on Linux with glibc: the backlog when `socket_backlog` is unset. */
 export const SOMAXCONN = 4096;

@@ -29,10 +29,12 @@ import type { ChildOutput, Logger } from "../logging/types.ts";
 import type { Child, ExitStatus, Runtime, SpawnOptions } from "../runtime/types.ts";
 import { NoSuchProcessError } from "../runtime/errors.ts";
 import type { ListenerProtocol } from "../events/listener_protocol.ts";
+import { watchChild } from "./_child_pipes.ts";
 import { decodeExitStatus } from "./exit_status.ts";
 import { SpawnError } from "./exec_args.ts";
 import { defaultRestartPolicy, type RestartPolicy } from "./restart_policy.ts";
 import { dispatcherFailureText, spawnFailureText } from "./spawn_failure.ts";
+import { ResourceHold, type SpawnResource } from "./spawn_resource.ts";
 import { ProcessState, processStateName, SupervisorState } from "./states.ts";
 
 /** What a process needs from the engine that owns it. */
@@ -55,24 +57,6 @@ export interface ProcessHost {
   mayStart?(proc: Subprocess): boolean;
 }
 
-/**
- * Something each process of a group holds from its spawn until it is
- * finished (an fcgi-program's shared socket, fcgi_sockets.ts).
- */
-export interface SpawnResource {
-  /**
-   * Takes a reference at the start of a spawn and returns what to add to the
-   * spawn options. When it throws, the spawn is abandoned with nothing about
-   * the process changed and the error escapes, as in Python.
-   */
-  acquire(): Partial<SpawnOptions>;
-  /** Gives the reference back: the spawn failed, or the child was finished. */
-  release(): void;
-}
-
-/** How long to wait for a dead child's pipes to reach EOF before finishing it anyway. */
-const DRAIN_GRACE_MS = 200;
-
 /** One program instance (SURFACE §4.2). */
 export class Subprocess {
   #state: ProcessState = ProcessState.STOPPED;
@@ -94,8 +78,7 @@ export class Subprocess {
   #laststopreport: number | null = null;
   #child: Child | null = null;
   #listener: ListenerProtocol | null = null;
-  #resource: SpawnResource | null = null;
-  #holding = false;
+  readonly #resource = new ResourceHold();
   #stdinClosed = false;
 
   /**
@@ -168,19 +151,9 @@ export class Subprocess {
     this.#child = child;
   }
 
-  /** The listener protocol when this process is an event listener. */
-  get listener(): ListenerProtocol | null {
-    return this.#listener;
-  }
-
-  /** What the process holds while it runs, when its group shares one (fcgi-program socket). */
-  get resource(): SpawnResource | null {
-    return this.#resource;
-  }
-
   /** Makes the process hold `resource` from each spawn until it is finished (fcgi_sockets.ts calls this). */
   attachResource(resource: SpawnResource): void {
-    this.#resource = resource;
+    this.#resource.attach(resource);
   }
 
   /** Makes this process an event listener speaking `protocol` on its stdout (its pool calls this). */
@@ -231,7 +204,7 @@ export class Subprocess {
       logger.warn(`process '${this.name}' already running`);
       return null;
     }
-    const extra = this.#acquire();
+    const extra = this.#resource.acquire();
     this.#killing = false;
     this.#spawnerr = null;
     this.#exitstatus = null;
@@ -252,7 +225,7 @@ export class Subprocess {
       this.#recordSpawnerr(e instanceof SpawnError ? e.message : spawnFailureText(this.name, e));
       this.#changeState(ProcessState.BACKOFF);
       this.output?.close();
-      this.#release();
+      this.#resource.release();
       return null;
     }
     this.#child = child;
@@ -266,58 +239,22 @@ export class Subprocess {
     return child.pid;
   }
 
-  #acquire(): Partial<SpawnOptions> {
-    if (this.#resource === null) return {};
-    const extra = this.#resource.acquire();
-    this.#holding = true;
-    return extra;
-  }
-
-  #release(): void {
-    if (!this.#holding) return;
-    this.#holding = false;
-    this.#resource?.release();
-  }
-
   /** Drains the child's output, then finishes it once it is reaped. */
   #watch(child: Child): void {
-    const drains: Promise<void>[] = [];
-    for (const [channel, stream] of [["stdout", child.stdout], ["stderr", child.stderr]] as const) {
-      if (stream === null) continue;
-      let logged = stream;
-      if (channel === "stdout" && this.#listener !== null) {
-        // An event listener's stdout is its protocol channel; it is also logged.
-        const [forLog, forProtocol] = stream.tee();
-        logged = forLog;
-        drains.push(this.#feedListener(child, forProtocol, this.#listener));
-      }
-      drains.push(this.output ? this.output.drain(channel, logged) : logged.pipeTo(new WritableStream()));
-    }
-    const drained = Promise.allSettled(drains);
-    child.exited.then(async (status) => {
-      // Python drains what is readable before finishing; a grandchild may
-      // keep a pipe open forever, so the wait is bounded.
-      let timer = 0;
-      const grace = new Promise<void>((resolve) => {
-        timer = this.host.runtime.clock.setTimeout(resolve, DRAIN_GRACE_MS);
-      });
-      await Promise.race([drained, grace]);
-      this.host.runtime.clock.clearTimeout(timer);
-      if (this.#child === child) {
-        this.finish(status, this.#now());
-        await this.output?.close();
-      }
-      this.host.wake();
+    watchChild(child, {
+      output: this.output,
+      listener: this.#listener,
+      clock: this.host.runtime.clock,
+      isCurrent: () => this.#child === child,
+      fed: () => this.host.wake(),
+      reaped: async (status) => {
+        if (this.#child === child) {
+          this.finish(status, this.#now());
+          await this.output?.close();
+        }
+        this.host.wake();
+      },
     });
-  }
-
-  /** Feeds the protocol from this child's stdout; output arriving after the child was finished is dropped. */
-  async #feedListener(child: Child, stream: ReadableStream<Uint8Array>, protocol: ListenerProtocol): Promise<void> {
-    for await (const chunk of stream) {
-      if (this.#child !== child) break;
-      protocol.feed(chunk);
-      this.host.wake();
-    }
   }
 
   /**
@@ -464,7 +401,7 @@ export class Subprocess {
     this.#child = null;
     // A listener that dies before answering gets its event rejected (rebuffered).
     this.#listener?.exited();
-    this.#release();
+    this.#resource.release();
   }
 
   /** True unless the host's start gate holds automatic starts of this process. */

@@ -281,3 +281,18 @@ Deno.test("a registered source shares the engine's one timer, and no timer is le
   equal(runtime.clock.pending, 0, "a removed source's due time no longer holds a timer");
   equal(ran.length, 2);
 });
+
+Deno.test("a start gate added to the engine holds autostart until it opens and the engine is woken", async () => {
+  const { sup, runtime, states } = await setup([]);
+  let open = false;
+  const remove = sup.addStartGate((proc) => open || proc.name !== "a_0");
+  await sup.addProcessGroup(group("a", 1, [{ startsecs: 0 }, { startsecs: 0 }]));
+  await settle();
+  deepEqual(states(), ["a_0:STOPPED", "a_1:RUNNING"]);
+  equal(runtime.clock.pending, 0, "a held start sets no timer");
+  open = true;
+  sup.wake();
+  await settle();
+  deepEqual(states(), ["a_0:RUNNING", "a_1:RUNNING"]);
+  remove();
+});

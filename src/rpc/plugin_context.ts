@@ -17,12 +17,14 @@ import { makeNamespec, splitNamespec } from "../config/namespec.ts";
 import type { ProcessConfig } from "../config/schema.ts";
 import { type EventTypeName, isEventTypeName, type SupervisorEvent } from "../events/events.ts";
 import type { Logger } from "../logging/types.ts";
+import { type ControlOptions, type ControlResult, ProcessControl } from "../process/control.ts";
 import type { ProcessGroup } from "../process/group.ts";
 import { processStateName } from "../process/states.ts";
 import type { Subprocess } from "../process/subprocess.ts";
 import type { Supervisor } from "../process/supervisor.ts";
 import type { Clock, Runtime } from "../runtime/types.ts";
 import { Faults, RpcError } from "./faults.ts";
+import { signalParam } from "./_py_params.ts";
 
 /** One process as a plugin sees it: a snapshot taken when asked for. */
 export interface ProcessView {
@@ -82,6 +84,37 @@ export interface StateChangeView {
   readonly expected: boolean;
 }
 
+/**
+ * Process control by namespec, with typed outcomes (no faults): `name` or
+ * `group:name` for one process, `group:*` for a whole group. Each call
+ * resolves to one result per process acted on, as supervisord's group
+ * methods report them; an unknown namespec rejects with `RpcError`
+ * BAD_NAME (so a plugin method that lets it through answers with that
+ * fault), an unknown signal with BAD_SIGNAL.
+ */
+export interface PluginControl {
+  /** Starts the process, or the group's processes that are not running. */
+  start(namespec: string, opts?: ControlOptions): Promise<ControlResult[]>;
+  /** Stops the process, or the group's running processes. */
+  stop(namespec: string, opts?: ControlOptions): Promise<ControlResult[]>;
+  /** Stops (if running), then starts. For a group, nothing is started when a stop failed. */
+  restart(namespec: string, opts?: ControlOptions): Promise<ControlResult[]>;
+  /** Sends a signal, by name (`HUP`, `SIGHUP`) or number, to the process or the group's processes. */
+  signal(namespec: string, signal: string | number): Promise<ControlResult[]>;
+  /** Starts every process that is not running, groups by priority. */
+  startAll(opts?: ControlOptions): Promise<ControlResult[]>;
+  /** Stops every running process. */
+  stopAll(opts?: ControlOptions): Promise<ControlResult[]>;
+  /** Sends a signal to every process that can be signalled. */
+  signalAll(signal: string | number): Promise<ControlResult[]>;
+  /**
+   * Resolves once the process (or every process of the group, or every
+   * process when no namespec is given) is settled: not STARTING, STOPPING
+   * or BACKOFF. Resolves to their views then.
+   */
+  waitUntilSettled(namespec?: string): Promise<ProcessView[]>;
+}
+
 /** The main log, at supervisord's levels. */
 export type PluginLogger = Pick<Logger, "critical" | "error" | "warn" | "info" | "debug" | "trace" | "blather">;
 
@@ -101,6 +134,8 @@ export interface PluginContext {
   readonly RpcError: typeof RpcError;
   /** supervisord's fault codes by name. */
   readonly Faults: typeof Faults;
+  /** Start, stop, restart, signal and wait for processes. */
+  readonly control: PluginControl;
   /** Every process, groups by priority then processes by priority. */
   processes(): ProcessView[];
   /** One process by namespec (`name`, `group:name`); null when unknown. */
@@ -196,6 +231,7 @@ export function createPluginContext(deps: PluginContextDeps): PluginContextHandl
       runtime.clock.clearTimeout(id);
     },
   };
+  const control = new ProcessControl(supervisor);
   const sorted = () => supervisor.sortedGroups();
   const context: PluginContext = {
     namespace: deps.namespace,
@@ -205,9 +241,8 @@ export function createPluginContext(deps: PluginContextDeps): PluginContextHandl
     signal: abort.signal,
     RpcError,
     Faults,
-    processes: () =>
-      sorted().flatMap((g) => [...g.processes.values()].sort((a, b) => a.config.priority - b.config.priority))
-        .map(processView),
+    control: pluginControl(control),
+    processes: () => control.processes().map(([, p]) => processView(p)),
     process(namespec) {
       const { group, process } = splitNamespec(namespec);
       const proc = process === null ? undefined : supervisor.groups.get(group)?.processes.get(process);
@@ -241,6 +276,52 @@ export function createPluginContext(deps: PluginContextDeps): PluginContextHandl
       undo.clear();
       for (const id of timers) runtime.clock.clearTimeout(id);
       timers.clear();
+    },
+  };
+}
+
+/** Namespec-based control over {@linkcode ProcessControl}. */
+function pluginControl(control: ProcessControl): PluginControl {
+  const find = (namespec: string) => {
+    const found = control.find(namespec);
+    if (found === null) throw new RpcError(Faults.BAD_NAME, namespec);
+    return found;
+  };
+  const one = async (group: ProcessGroup, proc: Subprocess, outcome: ReturnType<ProcessControl["startProcess"]>) => [
+    { group: group.name, name: proc.name, outcome: await outcome },
+  ];
+  const signalOf = (signal: string | number) => signalParam(typeof signal === "number" ? signal : String(signal));
+  return {
+    async start(namespec, opts = {}) {
+      const { group, process } = find(namespec);
+      return process === null ? control.startGroup(group, opts) : one(group, process, control.startProcess(process, opts));
+    },
+    async stop(namespec, opts = {}) {
+      const { group, process } = find(namespec);
+      return process === null ? control.stopGroup(group, opts) : one(group, process, control.stopProcess(process, opts));
+    },
+    async restart(namespec, opts = {}) {
+      const { group, process } = find(namespec);
+      return process === null
+        ? control.restartGroup(group, opts)
+        : one(group, process, control.restartProcess(process, opts));
+    },
+    async signal(namespec, signal) {
+      const { group, process } = find(namespec);
+      const sig = signalOf(signal);
+      return process === null ? control.signalGroup(group, sig) : one(group, process, control.signalProcess(process, sig));
+    },
+    startAll: (opts = {}) => control.startAll(opts),
+    stopAll: (opts = {}) => control.stopAll(opts),
+    async signalAll(signal) {
+      return await control.signalAll(signalOf(signal));
+    },
+    async waitUntilSettled(namespec) {
+      const procs = namespec === undefined
+        ? control.processes()
+        : ((f) => f.process === null ? control.processes(f.group) : [[f.group, f.process] as const])(find(namespec));
+      await Promise.all(procs.map(([, p]) => control.waitUntilSettled(p)));
+      return procs.map(([, p]) => processView(p));
     },
   };
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { programConfig } from "../process/_testing.ts";
+import { programConfig, settle } from "../process/_testing.ts";
 import { Supervisor } from "../process/supervisor.ts";
 import { FakeRuntime } from "../runtime/fake.ts";
 import { RecordingLogger } from "../test_support.ts";
@@ -108,4 +108,40 @@ Deno.test("plugin context: timers run on the runtime clock and are cancelled by 
   assert.deepEqual(fired, ["a"]);
   assert.equal(ctx.clock.now(), rt.clock.now());
   assert.equal(ctx.clock.monotonic(), rt.clock.monotonic());
+});
+
+/** Awaits `promise` while moving the manual clock on in 50 ms steps (group operations poll every 50 ms). */
+async function drive<T>(rt: FakeRuntime, promise: Promise<T>): Promise<T> {
+  let done = false;
+  const result = promise.finally(() => (done = true));
+  for (let i = 0; i < 100 && !done; i++) {
+    await settle();
+    rt.clock.advance(50);
+  }
+  return await result;
+}
+
+Deno.test("plugin context: control by namespec with typed outcomes; unknown names and signals are faults", async () => {
+  const { ctx, rt, sup } = await setup();
+  const run = sup.run();
+  rt.killExits = true;
+  assert.deepEqual(await ctx.control.start("db", { wait: false }), [{ group: "db", name: "db", outcome: { ok: true } }]);
+  assert.deepEqual((await ctx.control.start("db")).map((r) => r.outcome), [
+    { ok: false, reason: "already_started", message: "db is already started" },
+  ]);
+  assert.deepEqual(await ctx.control.signal("db", "HUP"), [{ group: "db", name: "db", outcome: { ok: true } }]);
+  assert.deepEqual(rt.kills.at(-1), { pid: rt.lastChild.pid, signal: 1 });
+  const started = await drive(rt, ctx.control.start("web:*", { wait: false }));
+  assert.deepEqual(started.map((r) => `${r.group}:${r.name} ${r.outcome.ok}`), ["web:web_0 true", "web:web_1 true"]);
+  const stopped = await drive(rt, ctx.control.stopAll());
+  assert.deepEqual(stopped.map((r) => `${r.group}:${r.name} ${r.outcome.ok}`).sort(), [
+    "db:db true",
+    "web:web_0 true",
+    "web:web_1 true",
+  ]);
+  assert.deepEqual((await ctx.control.waitUntilSettled()).map((p) => p.statename), ["STOPPED", "STOPPED", "STOPPED"]);
+  await assert.rejects(ctx.control.start("nosuch"), (e) => e instanceof RpcError && e.message === "BAD_NAME: nosuch");
+  await assert.rejects(ctx.control.signal("db", "NOPE"), (e) => e instanceof RpcError && e.message === "BAD_SIGNAL: NOPE");
+  sup.handleSignal("SIGTERM");
+  assert.equal(await run, "shutdown");
 });

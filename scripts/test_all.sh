@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every check and test: format, lint, type check and seam check; the unit
-# and differential suites on Deno and on Bun; the compat suites against the
+# Runs every check and test: format, lint, type check, seam check and the
+# library's doc lint; the examples in doc comments; the unit, example and
+# differential suites on Deno and on Bun; the compat suites against the
 # compiled binary; then writes COMPAT.md from the test names and prints one
 # closing line with the totals.
 set -uo pipefail
@@ -18,8 +19,9 @@ step() {
 step deno fmt --check
 step deno lint
 step deno task check
-step deno test -A --reporter=dot --junit-path="$out/deno.xml" src/ compat-tests/
-step bun test --reporter=junit --reporter-outfile="$out/bun.xml" ./src ./compat-tests
+step deno test -A --doc --reporter=dot mod.ts testing.ts $(grep -rl @example src --include=*.ts)
+step deno test -A --reporter=dot --junit-path="$out/deno.xml" src/ examples/ compat-tests/
+step bun test --reporter=junit --reporter-outfile="$out/bun.xml" ./src ./examples ./compat-tests
 step deno task build
 if [ -x dist/supervisord ]; then
   SUPERVISOR_TS_BIN=dist/supervisord step deno test -A --reporter=dot --junit-path="$out/binary.xml" compat-tests/

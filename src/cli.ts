@@ -30,19 +30,31 @@ import { PyException, tracebackText } from "./process/py_exception.ts";
 export interface CliHost {
   /** The program path as invoked (`argv[0]`; the script for `deno run`/`bun` script runs). */
   argv0: string;
+  /** The working directory. */
   cwd: string;
+  /** The environment. */
   env: Readonly<Record<string, string>>;
   /** Real uid (Python's `os.getuid()`). */
   uid: number;
+  /** `platform.node()`, for `%(host_node_name)s`. */
   hostname: string;
+  /** `os.path.exists`. */
   exists(path: string): boolean;
+  /** Whether `path` is a directory. */
   isDirectory(path: string): boolean;
+  /** Whether `path` is a directory this process may write in. */
   isWritableDirectory(path: string): boolean;
+  /** The file's bytes; throws when it cannot be read. */
   readFile(path: string): Uint8Array;
+  /** The names in a directory; null when it cannot be read. */
   readDir(path: string): string[] | null;
+  /** Writes a text file (the demo config). */
   writeFile(path: string, text: string): Promise<void>;
+  /** Creates a private temporary directory whose name starts with `prefix`; resolves to its path. */
   makeTempDir(prefix: string): Promise<string>;
+  /** Writes to standard output. */
   stdout(text: string): void;
+  /** Writes to standard error. */
   stderr(text: string): void;
   /** Runs supervisorctl (src/ctl/) with `args`; absent where no runtime backs the host. */
   ctl?(args: readonly string[], how: CtlInvocation): Promise<number>;

@@ -16,7 +16,7 @@ import { parseGroup, parsePasswd } from "./config/datatypes.ts";
 import type { SupervisorConfig } from "./config/schema.ts";
 import type { ServerOptions } from "./config/server_options.ts";
 import type { DaemonRun } from "./cli.ts";
-import { openDaemonHttp } from "./daemon_http.ts";
+import { type DaemonHttp, openDaemonHttp } from "./daemon_http.ts";
 import {
   type CopyUser,
   daemonizeParent,
@@ -37,6 +37,8 @@ import { EventBus } from "./events/events.ts";
 import { spawnOptionsFor, supplementaryGroups } from "./process/spawn_options.ts";
 import { type EngineSignal, Supervisor } from "./process/supervisor.ts";
 import { type Runtime, RuntimeError } from "./runtime/types.ts";
+import { createPluginContext, type PluginContext } from "./rpc/plugin_context.ts";
+import type { XmlRpcValue } from "./rpc/xmlrpc_value.ts";
 import { strerror } from "./runtime/errors.ts";
 
 /** What a run of the daemon ended with: an exit status, or a request to reload. */
@@ -64,12 +66,33 @@ function startupMessages(rt: Runtime, options: ServerOptions, config: Supervisor
   return { critical, warn: config.parseWarnings, info: [...config.parseInfos, ...info, ...rlimitInfos] };
 }
 
+/** A run of supervisord as an embedding program sees it once it has started. */
+export interface StartedDaemon {
+  /** Views, control, events and the clock of this run (ended when the run ends). */
+  readonly context: PluginContext;
+  /** Calls an XML-RPC method in-process; throws RpcError for a fault. */
+  call(method: string, params: readonly XmlRpcValue[]): Promise<unknown>;
+  /** Stops the processes and ends the run (as SIGTERM does). */
+  shutdown(): void;
+  /** Stops the processes and starts again from the config file (as SIGHUP does). */
+  reload(): void;
+}
+
+/** What an embedding program learns about each run. */
+export interface DaemonHooks {
+  /** Called once supervisord runs (after each reload again). */
+  started?(daemon: StartedDaemon): void;
+  /** Called when the run ends, before the next one starts. */
+  stopped?(): void;
+}
+
 /** Runs supervisord on a loaded config; resolves to the exit status or "restart". */
 export async function startDaemon(
   rt: Runtime,
   options: ServerOptions,
   config: SupervisorConfig,
   run: DaemonRun,
+  hooks: DaemonHooks = {},
 ): Promise<DaemonOutcome> {
   const copy = isCopy(rt.env());
   const user = copy ? null : userToBecome(rt, options);
@@ -111,9 +134,7 @@ export async function startDaemon(
   const pidfileWritten = await writePidfile(rt, logger, options.pidfile);
   if (pidfileWritten) logger.info(`supervisord started with pid ${rt.pid}`);
 
-  // A pass that throws ends the run as Python's main loop does: cleanup, then the error escapes.
-  const outcome = await sup.run().catch((e: unknown) => ({ crash: e }));
-  sup.closePools();
+  const outcome = await runEngine(rt, sup, logger, http, hooks);
   for (const off of unsubscribe) off();
   await http.close();
   for (const group of sup.groups.values()) await group.close();
@@ -121,6 +142,26 @@ export async function startDaemon(
   await logger.close();
   if (typeof outcome === "object") throw outcome.crash;
   return outcome === "restart" ? "restart" : 0;
+}
+
+/** Runs the engine, telling `hooks` when it has started and stopped. */
+async function runEngine(rt: Runtime, sup: Supervisor, logger: Logger, http: DaemonHttp, hooks: DaemonHooks) {
+  const run = sup.run();
+  const embedded = hooks.started ? createPluginContext({ namespace: "", supervisor: sup, logger, runtime: rt }) : null;
+  if (embedded !== null) {
+    hooks.started?.({
+      context: embedded.context,
+      call: (method, params) => http.call(method, params),
+      shutdown: () => sup.shutdown(),
+      reload: () => sup.restart(),
+    });
+  }
+  // A pass that throws ends the run as Python's main loop does: cleanup, then the error escapes.
+  const outcome = await run.catch((e: unknown) => ({ crash: e }));
+  embedded?.dispose();
+  hooks.stopped?.();
+  sup.closePools();
+  return outcome;
 }
 
 /**

@@ -27,6 +27,7 @@ import { createPluginContext } from "./rpc/plugin_context.ts";
 import { createLogTails } from "./http/log_tails.ts";
 import { createUiHandler } from "./http/ui.ts";
 import type { Listener, Runtime } from "./runtime/types.ts";
+import type { XmlRpcValue } from "./rpc/xmlrpc_value.ts";
 
 /** What the daemon hands over. */
 export interface DaemonHttpInput {
@@ -41,6 +42,8 @@ export interface DaemonHttpInput {
 /** The open servers, and how to close them and end the plugins. */
 export interface DaemonHttp {
   readonly listeners: readonly Listener[];
+  /** Calls a registered method in-process (the namespaces exist once a server is open). */
+  call(method: string, params: readonly XmlRpcValue[]): Promise<unknown>;
   /** Closes every server, then ends the plugin contexts. */
   close(): Promise<void>;
 }
@@ -100,6 +103,7 @@ export async function openDaemonHttp(input: DaemonHttpInput): Promise<DaemonHttp
   });
   return {
     listeners,
+    call: (method, params) => dispatcher.call(method, params),
     async close() {
       await Promise.all(listeners.map((l) => l.close()));
       endPlugins();

@@ -14,16 +14,23 @@ import { pyParseInt } from "./_pytext.ts";
 
 /** One /etc/passwd record (the fields supervisord uses). */
 export interface PasswdEntry {
+  /** The user name. */
   name: string;
+  /** The user id. */
   uid: number;
+  /** The primary group id. */
   gid: number;
+  /** The home directory. */
   home: string;
 }
 
 /** One /etc/group record. */
 export interface GroupEntry {
+  /** The group name. */
   name: string;
+  /** The group id. */
   gid: number;
+  /** The user names listed as members. */
   members: string[];
 }
 

@@ -17,6 +17,13 @@ export class ConfigError extends SyntaxError {
   /** The 1-based line the error was found on, when known. */
   readonly line: number | undefined;
 
+  /**
+   * Creates the error.
+   *
+   * @param message supervisord's text.
+   * @param file The file, when known.
+   * @param line The 1-based line, when known.
+   */
   constructor(message: string, file?: string, line?: number) {
     super(message);
     this.name = "ConfigError";

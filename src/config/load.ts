@@ -37,17 +37,23 @@ export interface ConfigHost {
   readFile(path: string): Uint8Array;
   /** `os.path.exists`. */
   exists(path: string): boolean;
+  /** `os.path.isdir`. */
   isDirectory(path: string): boolean;
+  /** The names in a directory (`[include]` globbing); null when it cannot be read. */
   readDir(path: string): string[] | null;
   /** supervisord's environment (the source of `ENV_*` names). */
   env: Readonly<Record<string, string>>;
+  /** The working directory (relative paths, `-c` included). */
   cwd: string;
   /** `platform.node()`, for `%(host_node_name)s`. */
   hostname: string;
+  /** The real uid (the root warnings, `user=` checks). */
   uid: number;
   /** Python's `tempfile.gettempdir()`: the default `childlogdir`. */
   tempdir: string;
+  /** The /etc/passwd records (`user=`, `chown=`, `~user`). */
   passwd(): readonly PasswdEntry[];
+  /** The /etc/group records (`chown=user:group`). */
   groups(): readonly GroupEntry[];
 }
 

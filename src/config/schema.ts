@@ -27,54 +27,99 @@ export type AutoRestart = boolean | "unexpected";
 
 /** The `[supervisord]` section after conversion (SURFACE §3.2). */
 export interface SupervisordSection {
+  /** Open files supervisord needs (`minfds`); the limit is raised to it at start. */
   minfds: number;
+  /** Processes supervisord needs (`minprocs`); the limit is raised to it at start. */
   minprocs: number;
+  /** Directory to change to when daemonizing (`directory`); null to stay. */
   directory: string | null;
+  /** User to become (`user`); null to stay who started it. */
   user: string | null;
+  /** File creation mask (`umask`). */
   umask: number;
+  /** Main log path (`logfile`), or `syslog`. */
   logfile: string;
+  /** Rotate the main log at this size, 0 for never (`logfile_maxbytes`). */
   logfile_maxbytes: number;
+  /** Rotated main logs to keep (`logfile_backups`). */
   logfile_backups: number;
+  /** Lowest level written to the main log (`loglevel`). */
   loglevel: LogLevelName;
+  /** Where the pid is written (`pidfile`). */
   pidfile: string;
+  /** Name of this supervisord in RPC and events (`identifier`). */
   identifier: string;
+  /** Stay in the foreground (`nodaemon`). */
   nodaemon: boolean;
+  /** In the foreground, do not echo the main log to stdout (`silent`). */
   silent: boolean;
+  /** Directory of AUTO child logs (`childlogdir`). */
   childlogdir: string;
+  /** Keep old AUTO child logs at start (`nocleanup`). */
   nocleanup: boolean;
+  /** Remove ANSI escapes from child logs (`strip_ansi`). */
   strip_ansi: boolean;
+  /** Variables added to every child's environment (`environment`). */
   environment: Record<string, string>;
 }
 
 /** One process of a program, eventlistener or fcgi-program section (SURFACE §3.5). */
 export interface ProcessConfig {
+  /** The process name (`process_name` expanded). */
   name: string;
+  /** The command line (`command`). */
   command: string;
+  /** Directory the child starts in (`directory`); null for supervisord's. */
   directory: string | null;
+  /** The child's umask (`umask`); null to inherit. */
   umask: number | null;
+  /** Start order, low first; stop order, high first (`priority`). */
   priority: number;
+  /** Start when supervisord starts (`autostart`). */
   autostart: boolean;
+  /** Restart after an exit (`autorestart`). */
   autorestart: AutoRestart;
+  /** Seconds the child must stay up to count as started (`startsecs`). */
   startsecs: number;
+  /** Failed starts before giving up as FATAL (`startretries`). */
   startretries: number;
+  /** User id to run as (`user`); null to run as supervisord. */
   uid: number | null;
+  /** Where stdout goes (`stdout_logfile`). */
   stdout_logfile: LogfileTarget;
+  /** Capture-mode buffer for stdout; 0 for off (`stdout_capture_maxbytes`). */
   stdout_capture_maxbytes: number;
+  /** Emit PROCESS_LOG_STDOUT events (`stdout_events_enabled`). */
   stdout_events_enabled: boolean;
+  /** Rotated stdout logs to keep (`stdout_logfile_backups`). */
   stdout_logfile_backups: number;
+  /** Rotate the stdout log at this size, 0 for never (`stdout_logfile_maxbytes`). */
   stdout_logfile_maxbytes: number;
+  /** Also send stdout to syslog (`stdout_syslog`). */
   stdout_syslog: boolean;
+  /** Where stderr goes (`stderr_logfile`). */
   stderr_logfile: LogfileTarget;
+  /** Capture-mode buffer for stderr; 0 for off (`stderr_capture_maxbytes`). */
   stderr_capture_maxbytes: number;
+  /** Emit PROCESS_LOG_STDERR events (`stderr_events_enabled`). */
   stderr_events_enabled: boolean;
+  /** Rotated stderr logs to keep (`stderr_logfile_backups`). */
   stderr_logfile_backups: number;
+  /** Rotate the stderr log at this size, 0 for never (`stderr_logfile_maxbytes`). */
   stderr_logfile_maxbytes: number;
+  /** Also send stderr to syslog (`stderr_syslog`). */
   stderr_syslog: boolean;
+  /** Signal number that asks the child to stop (`stopsignal`). */
   stopsignal: number;
+  /** Seconds to wait after the stop signal before SIGKILL (`stopwaitsecs`). */
   stopwaitsecs: number;
+  /** Send the stop signal to the child's whole process group (`stopasgroup`). */
   stopasgroup: boolean;
+  /** Send SIGKILL to the child's whole process group (`killasgroup`). */
   killasgroup: boolean;
+  /** Exit codes that count as expected (`exitcodes`). */
   exitcodes: number[];
+  /** Send stderr to the stdout log (`redirect_stderr`). */
   redirect_stderr: boolean;
   /** `[supervisord] environment` overlaid by the program's own `environment`. */
   environment: Record<string, string>;
@@ -102,9 +147,13 @@ export function fcgiSocketUrl(config: FcgiSocketConfig): string {
   return config.family === "unix" ? `unix://${config.path}` : `tcp://${config.host.toLowerCase()}:${config.port}`;
 }
 
-interface GroupConfigBase {
+/** What every kind of group config has. */
+export interface GroupConfigBase {
+  /** The group name (the section name after the colon). */
   name: string;
+  /** Start order, low first (`priority`). */
   priority: number;
+  /** The group's processes, in config order. */
   processes: ProcessConfig[];
 }
 
@@ -155,13 +204,17 @@ export interface SupervisorConfig {
   configfile: string;
   /** Absolute directory of the config file (`%(here)s`). */
   here: string;
+  /** The `[supervisord]` section. */
   supervisord: SupervisordSection;
   /** Sorted by (priority, name), as supervisord sorts them. */
   groups: ProcessGroupConfig[];
+  /** The HTTP server sections, inet first. */
   servers: ServerConfig[];
+  /** The `[rpcinterface:x]` sections, in file order. */
   rpcinterfaces: RpcInterfaceConfig[];
   /** Non-fatal messages logged at startup (SURFACE CFGERR.parsewarnings, INC.nomatch). */
   parseWarnings: string[];
+  /** Messages logged at INFO at startup (the files `[include]` read). */
   parseInfos: string[];
 }
 

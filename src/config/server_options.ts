@@ -16,22 +16,37 @@ import type { SupervisorConfig, SupervisordSection } from "./schema.ts";
 
 /** Command-line values; any that is set wins over the config file. */
 export interface OptionOverrides {
+  /** `-n`. */
   nodaemon?: boolean;
+  /** `-s`. */
   silent?: boolean;
   /** User name or numeric uid, as typed; resolved after the config is loaded. */
   user?: string;
+  /** `-m`. */
   umask?: number;
+  /** `-d`. */
   directory?: string;
+  /** `-l`. */
   logfile?: string;
+  /** `-y`. */
   logfile_maxbytes?: number;
+  /** `-z`. */
   logfile_backups?: number;
+  /** `-e`. */
   loglevel?: LogLevelName;
+  /** `-j`. */
   pidfile?: string;
+  /** `-i`. */
   identifier?: string;
+  /** `-q`. */
   childlogdir?: string;
+  /** `-k`. */
   nocleanup?: boolean;
+  /** `-a`. */
   minfds?: number;
+  /** `--minprocs`. */
   minprocs?: number;
+  /** `-t`. */
   strip_ansi?: boolean;
 }
 
@@ -41,9 +56,11 @@ export interface OptionOverrides {
  * `pidfile` absolute.
  */
 export interface ServerOptions extends SupervisordSection {
+  /** The config file's path. */
   configfile: string;
   /** Resolved from `user`; null when no user is set. */
   uid: number | null;
+  /** The group id to switch to with `uid`; null when none. */
   gid: number | null;
   /** `SUPERVISOR_SERVER_URL` for children: first unix server, else the last inet server, else null. */
   serverurl: string | null;
@@ -51,8 +68,11 @@ export interface ServerOptions extends SupervisordSection {
 
 /** Host facts for path normalisation and user lookup. */
 export interface OptionsHost {
+  /** The working directory. */
   cwd: string;
+  /** `$HOME`, for `~` in paths. */
   home: string | undefined;
+  /** The /etc/passwd records. */
   passwd: readonly PasswdEntry[];
 }
 

@@ -50,10 +50,14 @@ function ctlHostOf(rt: Runtime, how: CtlInvocation): CtlHost {
  *
  * @example
  * ```ts
- * const code = await runCtl(rt, ["-c", "/etc/supervisord.conf", "status"], {
+ * import { FakeRuntime } from "../runtime/fake.ts";
+ *
+ * const rt = new FakeRuntime();
+ * const code = await runCtl(rt, ["-s", "unix:///run/supervisord.sock", "status"], {
  *   progname: "supervisorctl",
  *   argv0: "/usr/bin/supervisorctl",
  * });
+ * console.log(code, rt.stdoutText()); // 4 "unix:///run/supervisord.sock no such file\n"
  * ```
  */
 export async function runCtl(rt: Runtime, args: readonly string[], how: CtlInvocation): Promise<number> {

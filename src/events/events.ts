@@ -93,9 +93,13 @@ export function eventMatches(type: EventTypeName, subscribed: EventTypeName): bo
  * pool serial per pool; a re-sent event keeps both.
  */
 export interface SupervisorEvent {
+  /** The event type. */
   readonly type: ConcreteEventName;
+  /** The payload, as listeners receive it after the header line. */
   readonly payload: string;
+  /** The global serial; null until a pool buffers the event. */
   serial: number | null;
+  /** The serial in each pool that buffered the event, by pool name. */
   readonly poolSerials: Map<string, number>;
 }
 
@@ -318,7 +322,11 @@ export class EventBus {
   #serial = -1;
   readonly #maxSerial: number;
 
-  /** @param maxSerial Where serials wrap (tests use a small value). */
+  /**
+   * Creates the object.
+   *
+   * @param maxSerial Where serials wrap (tests use a small value).
+   */
   constructor(maxSerial: number = MAX_SERIAL) {
     this.#maxSerial = maxSerial;
   }

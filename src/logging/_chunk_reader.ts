@@ -131,9 +131,11 @@ class DefaultChunkReader implements ChunkReader {
  *
  * @example
  * ```ts
- * const reader = chunkReader(child.stdout!);
- * for (let chunk = await reader.read(); chunk !== null; chunk = await reader.read()) file.write(chunk);
+ * const reader = chunkReader(new Response("some output").body!);
+ * let bytes = 0;
+ * for (let chunk = await reader.read(); chunk !== null; chunk = await reader.read()) bytes += chunk.length;
  * reader.releaseLock();
+ * console.log(bytes); // 11
  * ```
  */
 export function chunkReader(stream: ReadableStream<Uint8Array>): ChunkReader {

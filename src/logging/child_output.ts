@@ -286,10 +286,18 @@ function planFor(rt: Runtime, proc: ProcessConfig, ctx: ProcessOutputContext, ch
  *
  * @example
  * ```ts
- * const out = await createProcessOutput(rt, logger, proc, { childlogdir: "/tmp", identifier: "supervisor", strip_ansi: false });
+ * import { FakeRuntime } from "../runtime/fake.ts";
+ * import { programConfig, RecordingLogger } from "../test_support.ts";
+ *
+ * const rt = new FakeRuntime();
+ * rt.fs.seedDir("/tmp");
+ * const proc = programConfig({ name: "web", stdout_logfile: "AUTO" });
+ * const ctx = { childlogdir: "/tmp", identifier: "supervisor", strip_ansi: false };
+ * const out = await createProcessOutput(rt, new RecordingLogger(), proc, ctx);
  * out.open();
- * await out.drain("stdout", child.stdout!);
- * out.logfile("stdout"); // "/tmp/web-stdout---supervisor-x1y2z3_a.log"
+ * await out.drain("stdout", new Response("hello\n").body!);
+ * console.log(out.logfile("stdout")); // /tmp/web-stdout---supervisor-<random>.log
+ * out.close();
  * ```
  */
 export function createProcessOutput(

@@ -182,11 +182,17 @@ class MainLog implements MainLogger {
  *
  * @example
  * ```ts
+ * import { FakeRuntime } from "../runtime/fake.ts";
+ *
+ * const rt = new FakeRuntime();
+ * rt.fs.seedDir("/var/log");
  * const logger = createMainLogger(rt, {
  *   logfile: "/var/log/supervisord.log", maxbytes: 50 * 1024 * 1024, backups: 10,
  *   level: "info", echo: rt.stdout,
  * });
  * logger.info("supervisord started with pid 42");
+ * await logger.close();
+ * console.log(rt.fs.text("/var/log/supervisord.log")); // 2024-01-01 00:00:00,000 INFO supervisord started with pid 42
  * ```
  */
 export function createMainLogger(rt: Runtime, opts: MainLoggerOptions): MainLogger {

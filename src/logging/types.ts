@@ -33,13 +33,21 @@ export const LEVEL_NUMBERS = {
 
 /** supervisord's main log. Messages below the configured level are dropped. */
 export interface Logger {
+  /** Writes `message` at `level`. */
   log(level: LogLevelName, message: string): void;
+  /** Writes at CRIT. */
   critical(message: string): void;
+  /** Writes at ERRO. */
   error(message: string): void;
+  /** Writes at WARN. */
   warn(message: string): void;
+  /** Writes at INFO. */
   info(message: string): void;
+  /** Writes at DEBG. */
   debug(message: string): void;
+  /** Writes at TRAC. */
   trace(message: string): void;
+  /** Writes at BLAT. */
   blather(message: string): void;
   /** True when `level` would be written (so callers can skip building costly messages). */
   enabled(level: LogLevelName): boolean;

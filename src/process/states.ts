@@ -17,6 +17,7 @@ export const ProcessState = {
   FATAL: 200,
   UNKNOWN: 1000,
 } as const;
+/** A process state code. */
 export type ProcessState = typeof ProcessState[keyof typeof ProcessState];
 
 /** States in which a process is considered stopped. */
@@ -48,6 +49,7 @@ export const SupervisorState = {
   RESTARTING: 0,
   SHUTDOWN: -1,
 } as const;
+/** A supervisord state code. */
 export type SupervisorState = typeof SupervisorState[keyof typeof SupervisorState];
 
 /** Event listener states (SURFACE STATE.listener). */

@@ -56,6 +56,7 @@ export interface MethodSpec {
 
 /** A method to register: its spec and its handler. */
 export interface MethodDef extends MethodSpec {
+  /** Answers calls. */
   readonly handler: RpcHandler;
 }
 
@@ -72,7 +73,11 @@ export class RpcDispatcher {
   readonly #methods = new Map<string, MethodDef>();
   readonly #logger: RpcLogger | undefined;
 
-  /** @param opts `logger`: where ERRO/CRIT/TRAC lines go (none by default). */
+  /**
+   * Creates the object.
+   *
+   * @param opts `logger`: where ERRO/CRIT/TRAC lines go (none by default).
+   */
   constructor(opts: { logger?: RpcLogger } = {}) {
     this.#logger = opts.logger;
     this.registerAll(systemMethods(this));

@@ -60,7 +60,14 @@ export function faultName(code: number): FaultName | "UNKNOWN" {
  *
  * @example Raising a fault from a method handler
  * ```ts
- * throw new RpcError(Faults.BAD_NAME, "grp:*"); // faultString "BAD_NAME: grp:*"
+ * const handler = (name: string) => {
+ *   throw new RpcError(Faults.BAD_NAME, name);
+ * };
+ * try {
+ *   handler("grp:*");
+ * } catch (e) {
+ *   console.log((e as RpcError).code, (e as RpcError).faultString); // 10 BAD_NAME: grp:*
+ * }
  * ```
  */
 export class RpcError extends Error {
@@ -68,6 +75,8 @@ export class RpcError extends Error {
   readonly code: number;
 
   /**
+   * Creates the error.
+   *
    * @param code The fault code (normally one of {@linkcode Faults}).
    * @param detail Text after `NAME: `; Python renders its `extra` argument
    *   with `str()`, see `pyStr` in py_value.ts for non-string details.

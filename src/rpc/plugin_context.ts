@@ -2,8 +2,9 @@
  * The context a plugin factory gets (EXTENSIONS §11): a stable surface over
  * the daemon, not its internals. Read-only views of processes and groups,
  * subscriptions to events and state changes, the main log, the runtime's
- * clock and host seam, and `RpcError`/`Faults` so a plugin needs no runtime
- * import of this library. Everything a context subscribed or scheduled is
+ * clock and host seam, and `RpcError`, `Faults` and `Double` so a plugin
+ * needs no runtime import of this library (the compiled binary has no copy
+ * of it on disk to import). Everything a context subscribed or scheduled is
  * undone when the daemon stops or reloads (`signal` is aborted then), and
  * a subscriber that throws is logged, never propagated into the engine.
  *
@@ -25,6 +26,7 @@ import type { Supervisor } from "../process/supervisor.ts";
 import type { Clock, Runtime } from "../runtime/types.ts";
 import { Faults, RpcError } from "./faults.ts";
 import { signalParam } from "./_py_params.ts";
+import { Double } from "./xmlrpc_value.ts";
 
 /** One process as a plugin sees it: a snapshot taken when asked for. */
 export interface ProcessView {
@@ -134,6 +136,8 @@ export interface PluginContext {
   readonly RpcError: typeof RpcError;
   /** supervisord's fault codes by name. */
   readonly Faults: typeof Faults;
+  /** Wraps a number that must go on the wire as `<double>` even when it is whole. */
+  readonly Double: typeof Double;
   /** Start, stop, restart, signal and wait for processes. */
   readonly control: PluginControl;
   /** Every process, groups by priority then processes by priority. */
@@ -241,6 +245,7 @@ export function createPluginContext(deps: PluginContextDeps): PluginContextHandl
     signal: abort.signal,
     RpcError,
     Faults,
+    Double,
     control: pluginControl(control),
     processes: () => control.processes().map(([, p]) => processView(p)),
     process(namespec) {
@@ -294,22 +299,28 @@ function pluginControl(control: ProcessControl): PluginControl {
   return {
     async start(namespec, opts = {}) {
       const { group, process } = find(namespec);
-      return process === null ? control.startGroup(group, opts) : one(group, process, control.startProcess(process, opts));
+      return await (process === null
+        ? control.startGroup(group, opts)
+        : one(group, process, control.startProcess(process, opts)));
     },
     async stop(namespec, opts = {}) {
       const { group, process } = find(namespec);
-      return process === null ? control.stopGroup(group, opts) : one(group, process, control.stopProcess(process, opts));
+      return await (process === null
+        ? control.stopGroup(group, opts)
+        : one(group, process, control.stopProcess(process, opts)));
     },
     async restart(namespec, opts = {}) {
       const { group, process } = find(namespec);
-      return process === null
+      return await (process === null
         ? control.restartGroup(group, opts)
-        : one(group, process, control.restartProcess(process, opts));
+        : one(group, process, control.restartProcess(process, opts)));
     },
     async signal(namespec, signal) {
       const { group, process } = find(namespec);
       const sig = signalOf(signal);
-      return process === null ? control.signalGroup(group, sig) : one(group, process, control.signalProcess(process, sig));
+      return await (process === null
+        ? control.signalGroup(group, sig)
+        : one(group, process, control.signalProcess(process, sig)));
     },
     startAll: (opts = {}) => control.startAll(opts),
     stopAll: (opts = {}) => control.stopAll(opts),

@@ -125,7 +125,11 @@ Deno.test("plugin context: control by namespec with typed outcomes; unknown name
   const { ctx, rt, sup } = await setup();
   const run = sup.run();
   rt.killExits = true;
-  assert.deepEqual(await ctx.control.start("db", { wait: false }), [{ group: "db", name: "db", outcome: { ok: true } }]);
+  assert.deepEqual(await ctx.control.start("db", { wait: false }), [{
+    group: "db",
+    name: "db",
+    outcome: { ok: true },
+  }]);
   assert.deepEqual((await ctx.control.start("db")).map((r) => r.outcome), [
     { ok: false, reason: "already_started", message: "db is already started" },
   ]);
@@ -141,7 +145,10 @@ Deno.test("plugin context: control by namespec with typed outcomes; unknown name
   ]);
   assert.deepEqual((await ctx.control.waitUntilSettled()).map((p) => p.statename), ["STOPPED", "STOPPED", "STOPPED"]);
   await assert.rejects(ctx.control.start("nosuch"), (e) => e instanceof RpcError && e.message === "BAD_NAME: nosuch");
-  await assert.rejects(ctx.control.signal("db", "NOPE"), (e) => e instanceof RpcError && e.message === "BAD_SIGNAL: NOPE");
+  await assert.rejects(
+    ctx.control.signal("db", "NOPE"),
+    (e) => e instanceof RpcError && e.message === "BAD_SIGNAL: NOPE",
+  );
   sup.handleSignal("SIGTERM");
   assert.equal(await run, "shutdown");
 });

@@ -25,7 +25,7 @@ import { encodeValue } from "./xmlrpc_codec.ts";
 import type { XmlRpcValue } from "./xmlrpc_value.ts";
 
 /** The fault code of an error a plugin method did not mean to raise (XML-RPC "application error"). */
-export const APPLICATION_ERROR = -32500;
+export const APPLICATION_ERROR: number = -32500;
 
 /**
  * One method of a plugin namespace: what `system.methodSignature` and
@@ -33,7 +33,7 @@ export const APPLICATION_ERROR = -32500;
  *
  * @example A method taking one string and returning a struct
  * ```ts
- * import type { PluginMethod } from "./mod.ts";
+ * import type { PluginMethod } from "supervisor-ts";
  * const hello: PluginMethod = {
  *   signature: ["struct", "string"],
  *   help: "Greet someone.\n\n@param string name  who\n@return struct result",

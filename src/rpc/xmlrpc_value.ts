@@ -31,12 +31,17 @@ import { pyRepr } from "../config/pyrepr.ts";
 
 /** An XML-RPC double whose value may be integral (`new Double(1)` encodes `<double>1.0</double>`). */
 export class Double {
-  /** @param value The floating-point value. */
+  /**
+   * Creates the object.
+   *
+   * @param value The number to send as `<double>`.
+   */
   constructor(readonly value: number) {}
 }
 
 /** A struct: member names to values, in wire order. */
 export interface XmlRpcStruct {
+  /** A member. */
   [member: string]: XmlRpcValue;
 }
 

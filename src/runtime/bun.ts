@@ -79,8 +79,11 @@ function environment(): Record<string, string> {
  *
  * @example
  * ```ts
- * const rt = createBunRuntime();
- * rt.stdout.write(`running as pid ${rt.pid}\n`);
+ * // Only under Bun: the adapter reads Bun's globals.
+ * if ("Bun" in globalThis) {
+ *   const rt = createBunRuntime();
+ *   rt.stdout.write(`running as pid ${rt.pid}\n`);
+ * }
  * ```
  */
 export function createBunRuntime(): Runtime {

@@ -28,9 +28,13 @@ import { socketCases } from "./_contract_socket.ts";
  * @param rt The runtime under test.
  * @param test The runner's registration function, e.g. `(n, f) => Deno.test(n, f)`.
  *
- * @example
+ * @example List the cases (a test file registers them with its runner instead)
  * ```ts
- * runtimeContract(createDenoRuntime(), (name, fn) => Deno.test(name, fn));
+ * import { FakeRuntime } from "./fake.ts";
+ *
+ * const names: string[] = [];
+ * runtimeContract(new FakeRuntime(), (name) => names.push(name));
+ * console.log(names.length > 0); // true
  * ```
  */
 export function runtimeContract(rt: Runtime, test: (name: string, fn: () => Promise<void>) => void): void {

@@ -119,6 +119,13 @@ export class RuntimeError extends Error {
   /** Linux errno number, or 0 when unknown. */
   readonly errno: number;
 
+  /**
+   * Creates the error.
+   *
+   * @param message What failed.
+   * @param code The errno name.
+   * @param options The cause.
+   */
   constructor(message: string, code: string, options?: ErrorOptions) {
     super(message, options);
     this.name = "RuntimeError";
@@ -129,6 +136,12 @@ export class RuntimeError extends Error {
 
 /** ENOENT: no such file or directory (also: no socket file to connect to). */
 export class NotFoundError extends RuntimeError {
+  /**
+   * Creates the error.
+   *
+   * @param message What failed.
+   * @param options The cause.
+   */
   constructor(message: string, options?: ErrorOptions) {
     super(message, "ENOENT", options);
     this.name = "NotFoundError";
@@ -137,6 +150,13 @@ export class NotFoundError extends RuntimeError {
 
 /** EACCES or EPERM. */
 export class PermissionDeniedError extends RuntimeError {
+  /**
+   * Creates the error.
+   *
+   * @param message What failed.
+   * @param code EACCES or EPERM.
+   * @param options The cause.
+   */
   constructor(message: string, code: "EACCES" | "EPERM" = "EACCES", options?: ErrorOptions) {
     super(message, code, options);
     this.name = "PermissionDeniedError";
@@ -145,6 +165,12 @@ export class PermissionDeniedError extends RuntimeError {
 
 /** EEXIST. */
 export class AlreadyExistsError extends RuntimeError {
+  /**
+   * Creates the error.
+   *
+   * @param message What failed.
+   * @param options The cause.
+   */
   constructor(message: string, options?: ErrorOptions) {
     super(message, "EEXIST", options);
     this.name = "AlreadyExistsError";
@@ -153,6 +179,12 @@ export class AlreadyExistsError extends RuntimeError {
 
 /** EISDIR. */
 export class IsADirectoryError extends RuntimeError {
+  /**
+   * Creates the error.
+   *
+   * @param message What failed.
+   * @param options The cause.
+   */
   constructor(message: string, options?: ErrorOptions) {
     super(message, "EISDIR", options);
     this.name = "IsADirectoryError";
@@ -161,6 +193,12 @@ export class IsADirectoryError extends RuntimeError {
 
 /** ENOTDIR. */
 export class NotADirectoryError extends RuntimeError {
+  /**
+   * Creates the error.
+   *
+   * @param message What failed.
+   * @param options The cause.
+   */
   constructor(message: string, options?: ErrorOptions) {
     super(message, "ENOTDIR", options);
     this.name = "NotADirectoryError";
@@ -169,6 +207,12 @@ export class NotADirectoryError extends RuntimeError {
 
 /** ESRCH: the process (group) to signal does not exist. */
 export class NoSuchProcessError extends RuntimeError {
+  /**
+   * Creates the error.
+   *
+   * @param message What failed.
+   * @param options The cause.
+   */
   constructor(message: string, options?: ErrorOptions) {
     super(message, "ESRCH", options);
     this.name = "NoSuchProcessError";
@@ -177,6 +221,12 @@ export class NoSuchProcessError extends RuntimeError {
 
 /** ECONNREFUSED: nothing listens at the endpoint (e.g. a stale unix socket). */
 export class ConnectionRefusedError extends RuntimeError {
+  /**
+   * Creates the error.
+   *
+   * @param message What failed.
+   * @param options The cause.
+   */
   constructor(message: string, options?: ErrorOptions) {
     super(message, "ECONNREFUSED", options);
     this.name = "ConnectionRefusedError";
@@ -185,6 +235,12 @@ export class ConnectionRefusedError extends RuntimeError {
 
 /** EADDRINUSE: the address (or unix socket path) is taken. */
 export class AddressInUseError extends RuntimeError {
+  /**
+   * Creates the error.
+   *
+   * @param message What failed.
+   * @param options The cause.
+   */
   constructor(message: string, options?: ErrorOptions) {
     super(message, "EADDRINUSE", options);
     this.name = "AddressInUseError";
@@ -193,6 +249,12 @@ export class AddressInUseError extends RuntimeError {
 
 /** EPIPE: the reading end of a pipe or socket is gone. */
 export class BrokenPipeError extends RuntimeError {
+  /**
+   * Creates the error.
+   *
+   * @param message What failed.
+   * @param options The cause.
+   */
   constructor(message: string, options?: ErrorOptions) {
     super(message, "EPIPE", options);
     this.name = "BrokenPipeError";
@@ -206,6 +268,14 @@ export class BrokenPipeError extends RuntimeError {
  * `socket.gaierror` text (`[Errno -2] Name or service not known`).
  */
 export class AddressLookupError extends RuntimeError {
+  /**
+   * Creates the error.
+   *
+   * @param gaiCode getaddrinfo's error code.
+   * @param gaiText Its text.
+   * @param host The name looked up.
+   * @param options The cause.
+   */
   constructor(readonly gaiCode: number, readonly gaiText: string, host: string, options?: ErrorOptions) {
     super(`getaddrinfo ${host}: ${gaiText}`, "EAI", options);
     this.name = "AddressLookupError";

@@ -197,6 +197,7 @@ export interface ByteWriter {
 
 /** A running child process. */
 export interface Child {
+  /** The child's process id. */
   readonly pid: number;
   /** The stdin pipe, when `stdin` was "pipe". */
   readonly stdin: ByteWriter | null;
@@ -259,16 +260,23 @@ export type Handler = (req: Request) => Promise<Response>;
 
 /** What {@linkcode FileSystem.stat} reports (Python `os.stat`, following symlinks). */
 export interface FileInfo {
+  /** A regular file. */
   isFile: boolean;
+  /** A directory. */
   isDirectory: boolean;
+  /** Size in bytes. */
   size: number;
   /** The full `st_mode` (type and permission bits). */
   mode: number;
+  /** Owner user id; null when the host cannot tell. */
   uid: number;
+  /** Owner group id; null when the host cannot tell. */
   gid: number;
   /** Modification time, ms since the epoch. */
   mtime: number;
+  /** Inode number (with `dev`, tells whether two paths are one file). */
   ino: number;
+  /** Device number. */
   dev: number;
 }
 
@@ -278,6 +286,7 @@ export interface AppendFile {
   write(data: Uint8Array): Promise<void>;
   /** Appends all of `data` synchronously (Python's log handlers write synchronously). */
   writeSync(data: Uint8Array): void;
+  /** Flushes and closes the file. */
   close(): Promise<void>;
 }
 
@@ -306,7 +315,9 @@ export const AccessMode = { F_OK: 0, X_OK: 1, W_OK: 2, R_OK: 4 } as const;
  * carrying the errno name (`code: "ENOENT"`).
  */
 export interface FileSystem {
+  /** The whole file. */
   readFile(path: string): Promise<Uint8Array>;
+  /** The whole file as UTF-8 text. */
   readTextFile(path: string): Promise<string>;
   /** Up to `length` bytes from `offset` (fewer at end of file). */
   readRange(path: string, offset: number, length: number): Promise<Uint8Array>;
@@ -318,24 +329,33 @@ export interface FileSystem {
   stat(path: string): Promise<FileInfo | null>;
   /** Entry names, unsorted, without "." and "..". */
   readDir(path: string): Promise<string[]>;
+  /** Renames (log rotation). */
   rename(from: string, to: string): Promise<void>;
   /** Hard link (used for the unix socket bind-then-link dance, SOCK.unix.create). */
   link(existing: string, newPath: string): Promise<void>;
+  /** Removes a file or, with `recursive`, a directory tree. */
   remove(path: string, opts?: { recursive?: boolean }): Promise<void>;
+  /** Creates a directory. */
   mkdir(path: string, opts?: { recursive?: boolean; mode?: number }): Promise<void>;
+  /** Changes permission bits. */
   chmod(path: string, mode: number): Promise<void>;
+  /** Changes owner and group (-1 keeps one). */
   chown(path: string, uid: number, gid: number): Promise<void>;
   /** Synchronous `chmod` (Python `os.chmod`, e.g. on an fcgi socket file). */
   chmodSync(path: string, mode: number): void;
   /** Synchronous `chown`; -1 leaves the uid or gid unchanged, as in Python `os.chown`. */
   chownSync(path: string, uid: number, gid: number): void;
+  /** The canonical absolute path (symlinks resolved). */
   realPath(path: string): Promise<string>;
   /** Like Python `os.access` (real uid/gid); false instead of throwing. */
   access(path: string, mode: number): Promise<boolean>;
   /** Synchronous `stat`, for config loading (Python reads config synchronously). */
   statSync(path: string): FileInfo | null;
+  /** The names in a directory. */
   readDirSync(path: string): string[];
+  /** The whole file. */
   readFileSync(path: string): Uint8Array;
+  /** `access(2)` with an {@linkcode AccessMode} mask. */
   accessSync(path: string, mode: number): boolean;
   /**
    * Opens `path` for synchronous writing (log files). A file created by the
@@ -355,11 +375,13 @@ export type RlimitResource = "nofile" | "nproc";
  * The value that stands for "unlimited" (RLIM_INFINITY) in {@linkcode Rlimit},
  * as in Python's `resource` module on Linux.
  */
-export const RLIM_INFINITY = -1;
+export const RLIM_INFINITY: number = -1;
 
 /** Soft and hard values of one resource limit; {@linkcode RLIM_INFINITY} (-1) means unlimited. */
 export interface Rlimit {
+  /** The soft limit; -1 for unlimited. */
   soft: number;
+  /** The hard limit; -1 for unlimited. */
   hard: number;
 }
 
@@ -397,8 +419,11 @@ export interface InputStream {
 
 /** Everything the core may do to or learn from the host. */
 export interface Runtime {
+  /** Which runtime this is. */
   readonly name: "deno" | "bun" | "fake";
+  /** This process's id. */
   readonly pid: number;
+  /** The parent's process id. */
   readonly ppid: number;
   /** The runtime or compiled binary executable. */
   readonly execPath: string;
@@ -469,17 +494,24 @@ export interface Runtime {
    */
   request(at: Endpoint, req: Request): Promise<Response>;
 
+  /** Files. */
   readonly fs: FileSystem;
+  /** Wall and monotonic time, and timers. */
   readonly clock: Clock;
 
   /** A copy of this process's environment. */
   env(): Record<string, string>;
+  /** The working directory. */
   cwd(): string;
+  /** Changes the working directory. */
   chdir(path: string): void;
   /** uname nodename (Python `%(host_node_name)s`). */
   hostname(): string;
+  /** The real user id. */
   uid(): number;
+  /** The real group id. */
   gid(): number;
+  /** The effective user id. */
   euid(): number;
   /** Returns the umask; with `mask`, sets it and returns the previous one. */
   umask(mask?: number): number;
@@ -497,7 +529,10 @@ export interface Runtime {
   setRlimit(resource: RlimitResource, soft: number, hard: number): void;
   /** Standard input; nothing reads it until the core asks. */
   readonly stdin: InputStream;
+  /** Standard output. */
   readonly stdout: OutputStream;
+  /** Standard error. */
   readonly stderr: OutputStream;
+  /** Ends this process with `code`. */
   exit(code: number): never;
 }

@@ -15,11 +15,22 @@
  */
 
 import assert from "node:assert/strict";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fixedEnv, haveReference, normalise, ourCommand, ourEntryName, REFERENCE, run, tempDir } from "./_harness.ts";
+import {
+  fixedEnv,
+  haveReference,
+  normalise,
+  ourCommand,
+  ourEntryName,
+  REFERENCE,
+  ROOT,
+  run,
+  tempDir,
+} from "./_harness.ts";
 import { ForegroundDaemon } from "./_daemon.ts";
 import { rpcCall } from "./_rpc.ts";
+import { Double } from "../src/rpc/xmlrpc_value.ts";
 
 const GREETER = (greeting: string) => `
 interface Context { namespace: string; RpcError: new (code: number, detail?: string) => Error; Faults: Record<string, number> }
@@ -201,4 +212,43 @@ Deno.test({
       });
     }
   },
+});
+
+Deno.test(`the example procstats plugin reports a live child's pid and memory from /proc (${ourEntryName()})`, async () => {
+  using tmp = tempDir("svts-plugin-");
+  const plugin = join(ROOT, "examples/plugins/proc_stats.ts");
+  const conf = writeConf(tmp.path, "unused");
+  writeFileSync(
+    conf,
+    readFileSync(conf, "utf8").replace(
+      /\[rpcinterface:greeter\][^[]*/,
+      `[rpcinterface:procstats]\nsupervisor.rpcinterface_factory = ${plugin}:createProcStats\n\n` +
+        `[program:sleeper]\ncommand=sleep 600\nstartsecs=0\n\n`,
+    ),
+  );
+  using d = new ForegroundDaemon("ours", ["-c", conf], { cwd: tmp.path, env: fixedEnv() });
+  await d.waitFor(/^INFO success: sleeper entered RUNNING state/);
+  const at = { path: join(tmp.path, "supervisord.sock") };
+  const info = await rpcCall(at, "supervisor.getProcessInfo", ["sleeper"]);
+  assert.ok(!info.fault);
+  const pid = (info.value as { pid: number }).pid;
+  const usage = await rpcCall(at, "procstats.getProcessUsage", ["sleeper"]);
+  assert.ok(!usage.fault, JSON.stringify(usage));
+  const u = usage.value as Record<string, unknown>;
+  const vmRss = Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]) * 1024;
+  assert.deepEqual([u.name, u.group, u.pid, u.statename, u.threads], ["sleeper", "sleeper", pid, "RUNNING", 1]);
+  assert.ok(
+    typeof u.rss_bytes === "number" && u.rss_bytes > 0 && Math.abs(u.rss_bytes - vmRss) <= vmRss / 2,
+    `${u.rss_bytes}`,
+  );
+  const cpu = u.cpu_percent instanceof Double ? u.cpu_percent.value : NaN; // sent as <double>
+  assert.ok(cpu >= 0 && cpu <= 100, `${cpu}`);
+  const all = await rpcCall(at, "procstats.getAllProcessUsage");
+  assert.ok(!all.fault);
+  assert.deepEqual((all.value as Array<{ pid: number }>).map((x) => x.pid), [pid]);
+  assert.deepEqual(await rpcCall(at, "procstats.getProcessUsage", ["nosuch"]), {
+    fault: true,
+    faultCode: 10,
+    faultString: "BAD_NAME: nosuch",
+  });
 });

@@ -70,7 +70,11 @@ function startupMessages(rt: Runtime, options: ServerOptions, config: Supervisor
 export interface StartedDaemon {
   /** Views, control, events and the clock of this run (ended when the run ends). */
   readonly context: PluginContext;
-  /** Calls an XML-RPC method in-process; throws RpcError for a fault. */
+  /**
+   * Calls an XML-RPC method in-process; throws RpcError for a fault. As in
+   * supervisord, the `[rpcinterface:x]` namespaces exist only when the
+   * config has an HTTP server; `system.*` always does.
+   */
   call(method: string, params: readonly XmlRpcValue[]): Promise<unknown>;
   /** Stops the processes and ends the run (as SIGTERM does). */
   shutdown(): void;

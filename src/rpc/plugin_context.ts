@@ -259,6 +259,7 @@ export function createPluginContext(deps: PluginContextDeps): PluginContextHandl
       if (unknown !== undefined) throw new TypeError(`Cannot subscribe to events: unknown event type "${unknown}"`);
       const callback = guarded("event", (e: SupervisorEvent) => fn({ type: e.type, payload: e.payload }));
       for (const t of types) supervisor.bus.subscribe(t as EventTypeName, callback);
+      supervisor.wake(); // the engine arms its timer for ticks only while someone subscribes to them
       return track(() => {
         for (const t of types) supervisor.bus.unsubscribe(t as EventTypeName, callback);
       });

@@ -152,3 +152,18 @@ Deno.test("plugin context: control by namespec with typed outcomes; unknown name
   sup.handleSignal("SIGTERM");
   assert.equal(await run, "shutdown");
 });
+
+Deno.test("plugin context: a TICK subscription made while supervisord runs gets ticks on the runtime's clock", async () => {
+  const { ctx, rt, sup, handle } = await setup();
+  const run = sup.run();
+  await settle();
+  const ticks: string[] = [];
+  ctx.onEvent(["TICK_5"], (e) => ticks.push(e.type));
+  await settle();
+  rt.clock.advance(5001); // ticks come just past each 5 s boundary of the wall clock
+  await settle();
+  assert.deepEqual(ticks, ["TICK_5"]);
+  handle.dispose();
+  sup.handleSignal("SIGTERM");
+  assert.equal(await run, "shutdown");
+});

@@ -19,13 +19,16 @@
  */
 
 export {
+  FakeBoundSocket,
   FakeChild,
   FakeExit,
   FakeFileSystem,
   FakeRlimits,
   FakeRuntime,
   type FakeRuntimeOptions,
+  FakeSockets,
+  FakeStdin,
   FakeStdinStream,
   ManualClock,
 } from "./src/runtime/fake.ts";
-export type { Runtime } from "./src/runtime/types.ts";
+export type * from "./src/runtime/types.ts";

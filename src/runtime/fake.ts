@@ -50,6 +50,11 @@ export { FakeBoundSocket, FakeSockets } from "./fake_sockets.ts";
 
 /** Thrown by `FakeRuntime.exit()`; `code` is the requested exit status. */
 export class FakeExit extends Error {
+  /**
+   * Creates the error.
+   *
+   * @param code The status passed to `exit()`.
+   */
   constructor(readonly code: number) {
     super(`exit(${code})`);
     this.name = "FakeExit";
@@ -57,9 +62,16 @@ export class FakeExit extends Error {
 }
 
 /** The stdin of a fake child: records what the core writes. */
-class FakeStdin implements ByteWriter {
+export class FakeStdin implements ByteWriter {
+  /** Every chunk written, in order. */
   readonly chunks: Uint8Array[] = [];
+  /** Whether the core closed it. */
   closed = false;
+  /**
+   * Creates the stdin of `child`.
+   *
+   * @param child The child it belongs to.
+   */
   constructor(private readonly child: FakeChild) {}
 
   write(data: Uint8Array): Promise<void> {
@@ -101,6 +113,12 @@ export class FakeChild implements Child {
   readonly #err: ReadableStreamDefaultController<Uint8Array> | undefined;
   #resolve!: (s: ExitStatus) => void;
 
+  /**
+   * Creates a child.
+   *
+   * @param pid Its pid.
+   * @param options What it was spawned with.
+   */
   constructor(readonly pid: number, readonly options: SpawnOptions) {
     const stdinPipe = (options.stdin ?? "pipe") === "pipe" && options.stdinSocket === undefined;
     this.stdin = stdinPipe ? new FakeStdin(this) : null;
@@ -159,14 +177,23 @@ const NON_FATAL = new Set(["SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP", "SIGTTIN"
 
 /** Options for a {@linkcode FakeRuntime}. */
 export interface FakeRuntimeOptions {
+  /** The environment (default: `PATH` only). */
   env?: Record<string, string>;
+  /** The working directory (default `/`). */
   cwd?: string;
+  /** The real uid (default 1000). */
   uid?: number;
+  /** The real gid (default 1000). */
   gid?: number;
+  /** The effective uid (default: the real uid). */
   euid?: number;
+  /** The umask (default 0o022). */
   umask?: number;
+  /** This process's pid (default 4242; children count from pid + 1000). */
   pid?: number;
+  /** The host name (default `fakehost`). */
   hostname?: string;
+  /** What `args` reports. */
   args?: string[];
 }
 
@@ -195,12 +222,19 @@ export class FakeRuntime implements Runtime {
   spawnError: Error | null = null;
   /** Exit codes passed to exit(), in order. */
   readonly exits: number[] = [];
+  /** The environment `env()` copies; tests may change it. */
   envVars: Record<string, string>;
+  /** The working directory `cwd()` reports. */
   cwdPath: string;
+  /** What `uid()` reports. */
   uidValue: number;
+  /** What `gid()` reports. */
   gidValue: number;
+  /** What `euid()` reports (also the owner of files created). */
   euidValue: number;
+  /** The current umask. */
   umaskValue: number;
+  /** What `hostname()` reports. */
   hostnameValue: string;
   #nextPid: number;
   #nextPort = 40000;
@@ -209,6 +243,11 @@ export class FakeRuntime implements Runtime {
   readonly #out: string[] = [];
   readonly #err: string[] = [];
 
+  /**
+   * Creates the runtime.
+   *
+   * @param opts Identity, environment and arguments.
+   */
   constructor(opts: FakeRuntimeOptions = {}) {
     this.envVars = { ...(opts.env ?? { PATH: "/usr/bin:/bin" }) };
     this.cwdPath = opts.cwd ?? "/";

@@ -24,6 +24,11 @@ export class ManualClock implements Clock {
   #seq = 0;
   readonly #timers = new Map<number, Timer>();
 
+  /**
+   * Creates the clock at monotonic 0.
+   *
+   * @param wallStart The wall-clock time (ms since the epoch) at monotonic 0.
+   */
   constructor(wallStart = Date.UTC(2024, 0, 1)) {
     this.#wallOffset = wallStart;
   }

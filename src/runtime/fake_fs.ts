@@ -61,6 +61,11 @@ export class FakeFileSystem implements FileSystem {
   readonly #host: FakeFsHost;
   #nextIno = 2;
 
+  /**
+   * Creates an empty file system.
+   *
+   * @param host Where it learns the cwd, time, ids and umask.
+   */
   constructor(host: FakeFsHost) {
     this.#host = host;
     this.#nodes.set("/", this.#newNode(S_IFDIR, 0o755));

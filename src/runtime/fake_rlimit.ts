@@ -28,6 +28,11 @@ export class FakeRlimits {
   /** Successful `set` calls, in order. */
   readonly calls: Array<{ resource: RlimitResource; soft: number; hard: number }> = [];
 
+  /**
+   * Creates the limits.
+   *
+   * @param euid The effective uid (only root may raise a hard limit).
+   */
   constructor(private readonly euid: () => number) {}
 
   /** A copy of the limit, or null when none is set. */

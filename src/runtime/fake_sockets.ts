@@ -20,8 +20,15 @@ import { parseIpv4, sockaddrUn } from "./_socket.ts";
 export class FakeBoundSocket implements BoundSocket {
   /** The backlog it listens with; null until `listen()`. */
   backlog: number | null = null;
+  /** Whether it was closed. */
   closed = false;
 
+  /**
+   * Creates the socket.
+   *
+   * @param fd Its descriptor number.
+   * @param endpoint Where it is bound.
+   */
   constructor(readonly fd: number, readonly endpoint: Endpoint) {}
 
   listen(backlog: number): void {
@@ -46,6 +53,11 @@ export class FakeSockets {
   bindError: Error | null = null;
   #nextFd = 20;
 
+  /**
+   * Creates the registry.
+   *
+   * @param fs The file system unix socket files appear in.
+   */
   constructor(private readonly fs: FakeFileSystem) {}
 
   /** `Runtime.bindSocket`. */

@@ -22,7 +22,7 @@
  * @module
  */
 
-import type { ProcessConfig } from "../src/config/schema.ts";
+import { defaultProgramExtensions, type ProcessConfig } from "../src/config/schema.ts";
 import { createProcessOutput } from "../src/logging/child_output.ts";
 import { createMainLogger } from "../src/logging/main_logger.ts";
 import type { Runtime } from "../src/runtime/types.ts";
@@ -69,6 +69,7 @@ async function sh(script: string): Promise<void> {
 
 function processConfig(logfile: string): ProcessConfig {
   return {
+    ...defaultProgramExtensions("numbers"),
     name: "numbers",
     command: "",
     directory: null,

@@ -7,13 +7,14 @@
  * @module
  */
 
-import type { ProcessConfig } from "./config/schema.ts";
+import { defaultProgramExtensions, type ProcessConfig } from "./config/schema.ts";
 import type { LogLevelName } from "./config/datatypes.ts";
 import { LEVEL_LABELS, LEVEL_NUMBERS, type Logger } from "./logging/types.ts";
 
 /** A `[program:x]` process config with supervisord's defaults and `startsecs=1`. */
 export function programConfig(overrides: Partial<ProcessConfig> = {}): ProcessConfig {
   return {
+    ...defaultProgramExtensions(overrides.name ?? "prog"),
     name: "prog",
     command: "/bin/prog",
     directory: null,

@@ -28,6 +28,7 @@ import { expandValue } from "./pyformat.ts";
 import { abspath, dirname, join } from "./pypath.ts";
 import { type Expansions, OptionReader } from "./_reader.ts";
 import { processGroupsFromParser } from "./load_groups.ts";
+import { readSupervisordExtensions } from "./load_extensions.ts";
 import { rpcInterfacesFromParser, serverConfigsFromParser } from "./load_servers.ts";
 import { DEFAULTS, MAIN_RPCINTERFACE_FACTORY, type SupervisorConfig, type SupervisordSection } from "./schema.ts";
 
@@ -152,6 +153,7 @@ function readConfig(configfile: string, host: ConfigHost): SupervisorConfig {
     groups: groupsDb,
     configfile,
     parseWarnings,
+    containerMode: supervisord.container_mode,
     uid: host.uid,
     cwd: host.cwd,
     home: host.env.HOME,
@@ -298,5 +300,6 @@ function readSupervisordSection(
     nocleanup,
     strip_ansi,
     environment,
+    ...readSupervisordExtensions((key) => reader.get("supervisord", key, null, { here })),
   };
 }

@@ -27,6 +27,7 @@ import { ValueConversionError } from "./errors.ts";
 import { expandValue } from "./pyformat.ts";
 import { pyRepr } from "./pyrepr.ts";
 import type { Expansions, OptionReader } from "./_reader.ts";
+import { readProgramExtensions } from "./load_extensions.ts";
 import { AUTO_LOGFILE, compareConfigs, DEFAULTS, type LogfileTarget, type ProcessConfig } from "./schema.ts";
 
 /** What building processes needs besides the section itself. */
@@ -39,6 +40,8 @@ export interface ProgramContext {
   /** The main config path as given; used when a section has no include file. */
   configfile: string;
   parseWarnings: string[];
+  /** `[supervisord] container_mode` (extension): the default of each program's `console`. */
+  containerMode?: boolean;
 }
 
 const P = DEFAULTS.program;
@@ -164,8 +167,21 @@ function buildProcesses(
         `program section ${section} does not specify a command`,
       );
     }
+    const name = expandValue(processName, common, "process_name");
+    const extensions = readProgramExtensions({
+      get: (key) => get(key, null),
+      has: (key) => ctx.reader.parser.get(section, key) !== undefined,
+      name,
+      containerMode: ctx.containerMode ?? false,
+      listener: section.startsWith("eventlistener:"),
+    });
+    // Container mode sends a channel without a logfile key to the console instead of an AUTO file.
+    for (const channel of ["stdout", "stderr"] as const) {
+      const keySet = ctx.reader.parser.get(section, `${channel}_logfile`) !== undefined;
+      if (ctx.containerMode && extensions.console[channel] !== null && !keySet) logs[`${channel}_logfile`] = null;
+    }
     processes.push({
-      name: expandValue(processName, common, "process_name"),
+      name,
       command,
       directory,
       umask,
@@ -188,6 +204,7 @@ function buildProcesses(
       redirect_stderr,
       environment,
       serverurl,
+      ...extensions,
     });
   }
   return processes.sort(compareConfigs);

@@ -1,39 +1,8 @@
 import assert from "node:assert/strict";
 import { ConfigError } from "./errors.ts";
-import { type ConfigHost, loadConfig } from "./load.ts";
+import { loadConfig } from "./load.ts";
+import { hostOf } from "./_testing.ts";
 import { AUTO_LOGFILE } from "./schema.ts";
-
-/** An in-memory host: `files` maps absolute paths to contents; their parents are directories. */
-function hostOf(files: Record<string, string>, env: Record<string, string> = { HOME: "/root" }): ConfigHost {
-  const dirs = new Set<string>(["/", "/tmp", "/var/log"]);
-  for (const path of Object.keys(files)) {
-    for (let i = path.lastIndexOf("/"); i > 0; i = path.lastIndexOf("/", i - 1)) dirs.add(path.slice(0, i));
-  }
-  return {
-    readFile: (p) => {
-      const text = files[p];
-      if (text === undefined) throw new Error(`ENOENT: ${p}`);
-      return new TextEncoder().encode(text);
-    },
-    exists: (p) => p in files || dirs.has(p),
-    isDirectory: (p) => dirs.has(p),
-    readDir: (p) =>
-      dirs.has(p)
-        ? [...Object.keys(files), ...dirs].filter((f) =>
-          f !== p && f.startsWith(p + "/") && !f.slice(p.length + 1).includes("/")
-        )
-          .map((f) => f.slice(p.length + 1))
-        : null,
-    env,
-    cwd: "/etc/sv",
-    hostname: "box",
-    uid: 0,
-    tempdir: "/tmp",
-    passwd:
-      () => [{ name: "root", uid: 0, gid: 0, home: "/root" }, { name: "nobody", uid: 65534, gid: 65534, home: "/" }],
-    groups: () => [{ name: "root", gid: 0, members: [] }, { name: "nogroup", gid: 65534, members: [] }],
-  };
-}
 
 Deno.test("[CFG.supervisord.logfile_maxbytes,CFG.supervisord.logfile_backups,CFG.supervisord.silent,CFG.supervisord.nocleanup,CFG.supervisord.strip_ansi,CFG.supervisord.identifier,CLI.here] loadConfig() applies supervisord's defaults to a minimal config", () => {
   const cfg = loadConfig("supervisord.conf", hostOf({ "/etc/sv/supervisord.conf": "[supervisord]\n" }));
@@ -56,6 +25,11 @@ Deno.test("[CFG.supervisord.logfile_maxbytes,CFG.supervisord.logfile_backups,CFG
     nocleanup: false,
     strip_ansi: false,
     environment: {},
+    container_mode: false,
+    console_loglevel: null,
+    console_format: "prefixed",
+    console_color: "auto",
+    essential_exitcode: null,
   });
   assert.deepEqual(cfg.groups, []);
   assert.deepEqual(cfg.servers, []);

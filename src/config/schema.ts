@@ -25,8 +25,35 @@ export type LogfileTarget = string | null;
 /** `autorestart`: always, never, or when the exit code is not in `exitcodes`. */
 export type AutoRestart = boolean | "unexpected";
 
+/** `console_format` (extension): how child lines look on the daemon's console. */
+export type ConsoleFormat = "prefixed" | "raw" | "json";
+
+/** `console_color` (extension). */
+export type ConsoleColor = "auto" | "always" | "never";
+
+/** Which of the daemon's streams a child channel is copied to (extension `console`); null: none. */
+export type ConsoleTarget = "stdout" | "stderr" | null;
+
+/** `backoff` (extension): the restart schedule. */
+export type BackoffKind = "python" | "fixed" | "exponential";
+
+/**
+ * The `[supervisord]` extension keys (EXTENSIONS.md §1). Their defaults
+ * leave supervisord's behaviour unchanged.
+ */
+export interface SupervisordExtensions {
+  /** `container_mode`: nodaemon, console for file-less channels, console_loglevel warn, tail from memory. */
+  container_mode: boolean;
+  /** `console_loglevel` as configured: a level name, `off`, or null (unset: `loglevel`, or warn in container mode). */
+  console_loglevel: LogLevelName | "off" | null;
+  console_format: ConsoleFormat;
+  console_color: ConsoleColor;
+  /** `essential_exitcode`: a fixed status 0..255, or null for `auto` (derived from the trigger). */
+  essential_exitcode: number | null;
+}
+
 /** The `[supervisord]` section after conversion (SURFACE §3.2). */
-export interface SupervisordSection {
+export interface SupervisordSection extends SupervisordExtensions {
   /** Open files supervisord needs (`minfds`); the limit is raised to it at start. */
   minfds: number;
   /** Processes supervisord needs (`minprocs`); the limit is raised to it at start. */
@@ -64,7 +91,7 @@ export interface SupervisordSection {
 }
 
 /** One process of a program, eventlistener or fcgi-program section (SURFACE §3.5). */
-export interface ProcessConfig {
+export interface ProcessConfig extends ProgramExtensions {
   /** The process name (`process_name` expanded). */
   name: string;
   /** The command line (`command`). */
@@ -125,6 +152,52 @@ export interface ProcessConfig {
   environment: Record<string, string>;
   /** `SUPERVISOR_SERVER_URL` for this process; null means computed (AUTO). */
   serverurl: string | null;
+}
+
+/**
+ * The program extension keys (EXTENSIONS.md §1 and §4). Their defaults
+ * leave supervisord's behaviour unchanged. Durations are seconds.
+ */
+export interface ProgramExtensions {
+  /** Where each channel is copied on the daemon's console (`console`, or container mode's default). */
+  console: { stdout: ConsoleTarget; stderr: ConsoleTarget };
+  /** `console_prefix`, expanded; the process name by default. */
+  console_prefix: string;
+  /** `essential`: failing for good shuts the daemon down. */
+  essential: boolean;
+  /** `shutdown_on_exit`: any exit that is not retried shuts the daemon down. */
+  shutdown_on_exit: boolean;
+  /** `backoff` (or `fixed` from the `restartpause` alias). */
+  backoff: BackoffKind;
+  /** `backoff_delay` (or `restartpause`): the fixed delay, or the first exponential one. */
+  backoff_delay: number;
+  /** `backoff_factor` (≥ 1). */
+  backoff_factor: number;
+  /** `backoff_max`: the cap on any delay; 0 = none. */
+  backoff_max: number;
+  /** `backoff_jitter` (0..1): ± this fraction of each delay. */
+  backoff_jitter: number;
+  /** `backoff_reset_after`: RUNNING uptime that clears the failure count; null = reset at RUNNING (python). */
+  backoff_reset_after: number | null;
+  /** `retry_forever`: BACKOFF never becomes FATAL. */
+  retry_forever: boolean;
+}
+
+/** The extension values of a program that uses none of the extension keys. */
+export function defaultProgramExtensions(name: string): ProgramExtensions {
+  return {
+    console: { stdout: null, stderr: null },
+    console_prefix: name,
+    essential: false,
+    shutdown_on_exit: false,
+    backoff: "python",
+    backoff_delay: 1,
+    backoff_factor: 2,
+    backoff_max: 0,
+    backoff_jitter: 0,
+    backoff_reset_after: null,
+    retry_forever: false,
+  };
 }
 
 /** An fcgi-program's listening socket (SURFACE §3.8). */

@@ -99,7 +99,8 @@ export function serverOptions(config: SupervisorConfig, overrides: OptionOverrid
   const logfile = pick("logfile", s.logfile);
   return {
     configfile: config.configfile,
-    nodaemon: pick("nodaemon", s.nodaemon),
+    // container_mode (extension) implies nodaemon.
+    nodaemon: pick("nodaemon", s.nodaemon || s.container_mode),
     silent: pick("silent", s.silent),
     user,
     uid,
@@ -119,6 +120,11 @@ export function serverOptions(config: SupervisorConfig, overrides: OptionOverrid
     strip_ansi: pick("strip_ansi", s.strip_ansi),
     environment: s.environment,
     serverurl: serverUrl(config),
+    container_mode: s.container_mode,
+    console_loglevel: s.console_loglevel,
+    console_format: s.console_format,
+    console_color: s.console_color,
+    essential_exitcode: s.essential_exitcode,
   };
 }
 

@@ -6,7 +6,7 @@
  */
 
 import { deepEqual, equal, ok } from "node:assert/strict";
-import type { ProcessConfig } from "../config/schema.ts";
+import { defaultProgramExtensions, type ProcessConfig } from "../config/schema.ts";
 import type { Runtime } from "../runtime/types.ts";
 import { createProcessOutput } from "./child_output.ts";
 import { cleanupAutoChildLogs } from "./childlog_cleanup.ts";
@@ -30,6 +30,7 @@ async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
 
 function config(dir: string): ProcessConfig {
   return {
+    ...defaultProgramExtensions("numbers"),
     name: "numbers",
     command: "sh",
     directory: null,

@@ -61,6 +61,18 @@ const COMPARED = [
   "redirect_stderr",
   "environment",
   "serverurl",
+  // Extension keys (EXTENSIONS.md §1, §4): a change to one makes the process "changed" for update.
+  "console",
+  "console_prefix",
+  "essential",
+  "shutdown_on_exit",
+  "backoff",
+  "backoff_delay",
+  "backoff_factor",
+  "backoff_max",
+  "backoff_jitter",
+  "backoff_reset_after",
+  "retry_forever",
 ] as const satisfies readonly (keyof ProcessConfig)[];
 
 // Fails to compile when ProcessConfig gains a field that is not compared: decide, then list it.

@@ -118,6 +118,17 @@ Deno.test("[RPC.configeq] every compared option makes a difference; AUTO on eith
     redirect_stderr: true,
     environment: { A: "1" },
     serverurl: "http://x",
+    console: { stdout: "stdout", stderr: null },
+    console_prefix: "web",
+    essential: true,
+    shutdown_on_exit: true,
+    backoff: "fixed",
+    backoff_delay: 2,
+    backoff_factor: 1.5,
+    backoff_max: 10,
+    backoff_jitter: 0.1,
+    backoff_reset_after: 30,
+    retry_forever: true,
   };
   for (const [key, value] of Object.entries(changed)) {
     ok(!processConfigsEqual(base, { ...base, [key]: value }), `${key} is compared`);

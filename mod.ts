@@ -57,14 +57,20 @@ export { ConfigError } from "./src/config/errors.ts";
 export type { GroupEntry, LogLevelName, PasswdEntry } from "./src/config/datatypes.ts";
 export type {
   AutoRestart,
+  BackoffKind,
+  ConsoleColor,
+  ConsoleFormat,
+  ConsoleTarget,
   FcgiSocketConfig,
   GroupConfigBase,
   LogfileTarget,
   ProcessConfig,
   ProcessGroupConfig,
+  ProgramExtensions,
   RpcInterfaceConfig,
   ServerConfig,
   SupervisorConfig,
+  SupervisordExtensions,
   SupervisordSection,
 } from "./src/config/schema.ts";
 export { serverOptions } from "./src/config/server_options.ts";

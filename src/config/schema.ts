@@ -46,7 +46,9 @@ export interface SupervisordExtensions {
   container_mode: boolean;
   /** `console_loglevel` as configured: a level name, `off`, or null (unset: `loglevel`, or warn in container mode). */
   console_loglevel: LogLevelName | "off" | null;
+  /** `console_format`: `prefixed` (default), `raw` or `json`. */
   console_format: ConsoleFormat;
+  /** `console_color`: colour the prefixes on a terminal (`auto`), always or never. */
   console_color: ConsoleColor;
   /** `essential_exitcode`: a fixed status 0..255, or null for `auto` (derived from the trigger). */
   essential_exitcode: number | null;

@@ -25,7 +25,7 @@ import { configHandlers } from "./rpc/config_api.ts";
 import { makeRpcInterfaces, RpcInterfaceError } from "./rpc/rpc_interfaces.ts";
 import { createPluginContext } from "./rpc/plugin_context.ts";
 import { createLogTails } from "./http/log_tails.ts";
-import { createUiHandler } from "./http/ui.ts";
+import { uiRoutes } from "./http/ui.ts";
 import type { Listener, Runtime } from "./runtime/types.ts";
 import type { XmlRpcValue } from "./rpc/xmlrpc_value.ts";
 
@@ -88,7 +88,7 @@ export async function openDaemonHttp(input: DaemonHttpInput): Promise<DaemonHttp
   // Requests wait until every namespace is registered (Python serves nothing before that either).
   const rpc = { handle: async (body: Uint8Array) => (await made, dispatcher.handle(body)) };
   const logs = createLogTails(ctx);
-  const ui = createUiHandler(ctx);
+  const ui = uiRoutes(ctx);
   const listeners = await openHttpServers(rt, logger, config.servers, {
     configfile: config.configfile,
     rpcInterfaces: makeInterfaces,
@@ -96,7 +96,7 @@ export async function openDaemonHttp(input: DaemonHttpInput): Promise<DaemonHttp
       createHttpHandler({
         rpc,
         logs,
-        fallback: ui,
+        ui,
         credentials: server.username === null ? null : { username: server.username, password: server.password ?? "" },
         stderr: (line) => rt.stderr.write(line),
       }),

@@ -1,7 +1,10 @@
 /**
  * The HTTP front of supervisord as one runtime-free {@linkcode Handler}:
- * Basic auth, then `/RPC2` (XML-RPC), `/logtail/<name>[/<channel>]`,
- * `/mainlogtail`, then everything else (web UI and static files, injected).
+ * Basic auth, then a table of {@linkcode Route}s composed in one place
+ * ({@linkcode routeTable}): `/RPC2` (XML-RPC), `/logtail/<name>[/<channel>]`,
+ * `/mainlogtail`, then the web UI's pages; whatever no route takes goes to
+ * the fallback. A new front (`/api/v1`, `/metrics`) is one more entry in
+ * that table, behind the same authentication.
  *
  * Routing as supervisord's Medusa server does it (SURFACE HTTP.routes), on
  * the URL-unquoted path: a path *starting with* `/RPC2` is XML-RPC (POST
@@ -60,6 +63,25 @@ export interface LogTailSource {
   mainLog(): Promise<LogTail | null>;
 }
 
+/**
+ * One entry of the route table: requests whose path is `path` (with
+ * `exact`) or starts with it (without) go to `handle`. Routes are tried in
+ * table order; the first that matches answers.
+ */
+export interface Route {
+  /** The URL-unquoted path, `;params` removed, that the route answers (or the prefix of those paths). */
+  readonly path: string;
+  /** Match the whole path rather than a prefix. Default false. */
+  readonly exact?: boolean;
+  /**
+   * Answers a request (any method: refusing a method is the route's business).
+   *
+   * @param req The request, after authentication.
+   * @param path The path it was matched on (URL-unquoted, `;params` removed).
+   */
+  handle(req: Request, path: string): Promise<Response> | Response;
+}
+
 /** What the front needs. */
 export interface HttpFrontOptions {
   /** Handles `POST /RPC2` bodies (an `RpcDispatcher`). */
@@ -68,7 +90,11 @@ export interface HttpFrontOptions {
   credentials?: Credentials | null;
   /** Log tails; absent: every tail is 404. */
   logs?: LogTailSource;
-  /** Web UI and static files; default: 404 for GET/HEAD, 400 for other methods. */
+  /** Further fronts (a JSON API, metrics), tried after supervisord's own routes and before the UI. */
+  routes?: readonly Route[];
+  /** The web UI's routes (`uiRoutes()`), tried last. */
+  ui?: readonly Route[];
+  /** What answers a path no route takes; default: 404 for GET/HEAD, 400 for other methods. */
   fallback?: Handler;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes?: number;
@@ -167,14 +193,52 @@ async function mainlogtailRoute(req: Request, logs: LogTailSource | undefined): 
 }
 
 /**
- * Builds the handler to pass to `Runtime.serve()` for one server section.
+ * Every route a server answers, in matching order: supervisord's XML-RPC
+ * and log tails, further fronts (`/api/v1`, `/metrics`), then the web UI.
+ */
+export function routeTable(opts: HttpFrontOptions): Route[] {
+  const max = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  return [
+    { path: "/RPC2", handle: (req) => rpcRoute(req, opts, max) },
+    { path: "/logtail", handle: (req, path) => logtailRoute(req, path, opts.logs) },
+    { path: "/mainlogtail", handle: (req) => mainlogtailRoute(req, opts.logs) },
+    ...(opts.routes ?? []),
+    ...(opts.ui ?? []),
+  ];
+}
+
+/** The route for `path`, or undefined. */
+function match(routes: readonly Route[], path: string): Route | undefined {
+  for (const route of routes) {
+    if (route.exact ? path === route.path : path.startsWith(route.path)) return route;
+  }
+  return undefined;
+}
+
+/**
+ * A handler that answers with the first of `routes` matching the request's
+ * path (URL-unquoted, `;params` removed, as Medusa's `split_uri` does), or
+ * with `fallback` (default: 404 for GET/HEAD, 400 otherwise).
+ */
+export function createRouter(routes: readonly Route[], fallback: Handler = defaultFallback): Handler {
+  return async (req) => {
+    const pathname = new URL(req.url).pathname;
+    const semicolon = pathname.indexOf(";");
+    const path = pyUnquote(semicolon === -1 ? pathname : pathname.slice(0, semicolon));
+    const route = match(routes, path);
+    return await (route === undefined ? fallback(req) : route.handle(req, path));
+  };
+}
+
+/**
+ * Builds the handler to pass to `Runtime.serve()` for one server section:
+ * authentication, then {@linkcode routeTable}, then the fallback.
  *
- * @param opts The dispatcher, credentials, log source and fallback.
+ * @param opts The dispatcher, credentials, log source, UI routes and fallback.
  * @returns The handler; it never rejects (failures become Medusa's 500 page).
  */
 export function createHttpHandler(opts: HttpFrontOptions): Handler {
-  const max = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const fallback = opts.fallback ?? defaultFallback;
+  const route = createRouter(routeTable(opts), opts.fallback);
   const creds = opts.credentials ?? null;
   return async (req) => {
     try {
@@ -185,13 +249,7 @@ export function createHttpHandler(opts: HttpFrontOptions): Handler {
         }
         if (verdict !== "ok") return errorResponse(verdict === "bad-request" ? 400 : 500);
       }
-      const pathname = new URL(req.url).pathname;
-      const semicolon = pathname.indexOf(";"); // Medusa's split_uri drops ";params"
-      const path = pyUnquote(semicolon === -1 ? pathname : pathname.slice(0, semicolon));
-      if (path.startsWith("/RPC2")) return await rpcRoute(req, opts, max);
-      if (path.startsWith("/logtail")) return await logtailRoute(req, path, opts.logs);
-      if (path.startsWith("/mainlogtail")) return await mainlogtailRoute(req, opts.logs);
-      return await fallback(req);
+      return await route(req);
     } catch {
       return errorResponse(500);
     }

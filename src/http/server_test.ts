@@ -229,3 +229,23 @@ Deno.test("the handler serves through FakeRuntime's in-memory listener", async (
   assertEquals(decodeMethodResponse(await res.text()), { fault: false, value: 42 });
   await listener.close();
 });
+
+Deno.test("[HTTP.routes,AUTH.basic] a registered route is served behind the same authentication, in table order", async () => {
+  const seen: string[] = [];
+  const h = createHttpHandler({
+    rpc: dispatcher(),
+    credentials: { username: "user", password: "123" },
+    routes: [{ path: "/api/v1", handle: (_req, path) => (seen.push(path), new Response("api")) }],
+    ui: [
+      { path: "/", exact: true, handle: () => new Response("index") },
+      { path: "/api", handle: () => new Response("never: an earlier route takes /api/v1") },
+    ],
+  });
+  const auth = { Authorization: `Basic ${btoa("user:123")}` };
+  equal((await h(get("/api/v1/processes"))).status, 401);
+  equal(await (await h(get("/api/v1/processes;x", auth))).text(), "api");
+  assertEquals(seen, ["/api/v1/processes"]);
+  equal(await (await h(get("/", auth))).text(), "index");
+  equal((await h(get("/index.html", auth))).status, 404, "an exact route takes its path only");
+  equal((await h(post("/RPC2", getPid, auth))).status, 200, "supervisord's own routes come first");
+});

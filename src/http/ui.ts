@@ -1,8 +1,8 @@
 /**
  * The web UI: supervisord's status and tail pages at their old URLs (`/`,
  * `/index.html`, `/tail.html?processname=<ns>`, `/ok.html`), rebuilt to be
- * usable every day, as one {@linkcode Handler} to pass as the HTTP front's
- * `fallback` (so Basic auth has already been checked).
+ * usable every day, as routes for the HTTP front's route table (server.ts;
+ * so Basic auth has already been checked).
  *
  * Routes (GET and HEAD unless said otherwise):
  * - `/`, `/index.html`: the status page. `?message=` is shown. An old
@@ -18,8 +18,9 @@
  *   `/ui/icon.svg`: the assets; `/ui/status.json`: the status page's data;
  *   `/ui/tail.json?processname=<ns>&stdout=<cursor>&stderr=<cursor>`: what
  *   each log gained since its cursor.
- * - anything else: 404 (400 for methods other than GET and HEAD), as
- *   supervisord's file handler answers for files it does not have.
+ * - anything else is no UI route: the front answers 404 (400 for methods
+ *   other than GET and HEAD), as supervisord's file handler answers for
+ *   files it does not have.
  *
  * Live tail: the page polls `ui/tail.json` (every {@linkcode
  * DEFAULT_TAIL_POLL_MS}) rather than holding `/logtail` streams open. A
@@ -46,12 +47,12 @@ import type { Channel } from "../logging/types.ts";
 import { type ApiContext, resolve } from "../rpc/api_context.ts";
 import { RpcError } from "../rpc/faults.ts";
 import { supervisorStateName } from "../process/states.ts";
-import type { Handler } from "../runtime/types.ts";
 import { errorResponse, SERVER_HEADER } from "./_responses.ts";
 import { isUiAction, runAction } from "./_ui_actions.ts";
 import { logPath, readLogChunk, snapshot, uiProcess } from "./_ui_data.ts";
 import { confirmPage, errorPage, type PageFrame, statusPage, tailPage } from "./_ui_render.ts";
-import { pyUnquote, readBody } from "./server.ts";
+import type { Handler } from "../runtime/types.ts";
+import { createRouter, readBody, type Route } from "./server.ts";
 import { ICON_SVG, UI_CSS, UI_SCRIPT } from "./ui_assets.ts";
 
 /** Bytes of each log the tail page starts with when the link gives no `limit`. */
@@ -67,7 +68,7 @@ export const MAX_TAIL_READ = 256 * 1024;
 /** Largest action form body accepted. */
 const MAX_FORM_BYTES = 64 * 1024;
 
-/** Options of {@linkcode createUiHandler}. */
+/** Options of {@linkcode uiRoutes}. */
 export interface UiOptions {
   /** The token action forms must carry; default: 32 random bytes as hex, new for each daemon. */
   token?: string;
@@ -164,16 +165,51 @@ function headOnly(res: Response): Response {
   return new Response(null, { status: res.status, headers: res.headers });
 }
 
-/** Builds the UI handler over the daemon's RPC context; see the module documentation. */
-export function createUiHandler(ctx: ApiContext, opts: UiOptions = {}): Handler {
+const LONG_CACHE = { "Cache-Control": "public, max-age=31536000" };
+
+/** Builds the UI's routes over the daemon's RPC context; see the module documentation. */
+export function uiRoutes(ctx: ApiContext, opts: UiOptions = {}): Route[] {
   const ui = new WebUi(ctx, opts);
-  return async (req) => {
-    const res = await ui.route(req);
-    return req.method === "HEAD" ? headOnly(res) : res;
-  };
+  /**
+   * A route answering GET and HEAD (the same response without its body),
+   * and POST with `post` when given; other methods are 400.
+   */
+  const page = (
+    path: string,
+    render: (url: URL) => Promise<Response> | Response,
+    post?: (req: Request) => Promise<Response> | Response,
+  ): Route => ({
+    path,
+    exact: true,
+    handle: async (req) => {
+      if (req.method === "POST" && post !== undefined) return await post(req);
+      if (!isRead(req.method)) return errorResponse(400);
+      const res = await render(new URL(req.url));
+      return req.method === "HEAD" ? headOnly(res) : res;
+    },
+  });
+  const index = (url: URL) => ui.index(url);
+  const act = (req: Request) => ui.post(req);
+  const ok = () => respond(200, "OK", "text/plain");
+  return [
+    page("/", index, act),
+    page("/index.html", index, act),
+    page("/ok.html", ok, ok),
+    page("/tail.html", (url) => ui.tail(url)),
+    page("/ui/app.css", () => respond(200, UI_CSS, "text/css;charset=utf-8", LONG_CACHE)),
+    page("/ui/app.js", () => respond(200, UI_SCRIPT, "text/javascript;charset=utf-8", LONG_CACHE)),
+    page("/ui/icon.svg", () => respond(200, ICON_SVG, "image/svg+xml", LONG_CACHE)),
+    page("/ui/status.json", () => ui.statusJson()),
+    page("/ui/tail.json", (url) => ui.tailJson(url)),
+  ];
 }
 
-/** The routes; one instance per daemon (it holds the token). */
+/** The UI alone as one handler: its routes, then 404 (400 for methods other than GET and HEAD). */
+export function createUiHandler(ctx: ApiContext, opts: UiOptions = {}): Handler {
+  return createRouter(uiRoutes(ctx, opts));
+}
+
+/** The pages; one instance per daemon (it holds the token). */
 class WebUi {
   readonly #ctx: ApiContext;
   readonly #token: string;
@@ -189,34 +225,8 @@ class WebUi {
     this.#tailPollMs = opts.tailPollMs ?? DEFAULT_TAIL_POLL_MS;
   }
 
-  route(req: Request): Promise<Response> | Response {
-    const url = new URL(req.url);
-    const path = pyUnquote(url.pathname);
-    const read = isRead(req.method);
-    if ((path === "/" || path === "/index.html") && req.method === "POST") return this.#post(req);
-    if (path === "/ok.html" && (read || req.method === "POST")) return respond(200, "OK", "text/plain");
-    if (!read) return errorResponse(400);
-    switch (path) {
-      case "/":
-      case "/index.html":
-        return this.#index(url);
-      case "/tail.html":
-        return this.#tail(url);
-      case "/ui/app.css":
-        return respond(200, UI_CSS, "text/css;charset=utf-8", { "Cache-Control": "public, max-age=31536000" });
-      case "/ui/app.js":
-        return respond(200, UI_SCRIPT, "text/javascript;charset=utf-8", {
-          "Cache-Control": "public, max-age=31536000",
-        });
-      case "/ui/icon.svg":
-        return respond(200, ICON_SVG, "image/svg+xml", { "Cache-Control": "public, max-age=31536000" });
-      case "/ui/status.json":
-        return jsonResponse(200, { ...snapshot(this.#ctx, this.#version), csrf: this.#token });
-      case "/ui/tail.json":
-        return this.#tailJson(url);
-      default:
-        return errorResponse(404);
-    }
+  statusJson(): Response {
+    return jsonResponse(200, { ...snapshot(this.#ctx, this.#version), csrf: this.#token });
   }
 
   #frame(): PageFrame {
@@ -230,7 +240,7 @@ class WebUi {
     };
   }
 
-  #index(url: URL): Response {
+  index(url: URL): Response {
     const action = url.searchParams.get("action") ?? "";
     const processname = url.searchParams.get("processname") ?? "";
     let message = (url.searchParams.get("message") ?? "").slice(0, 1000);
@@ -256,7 +266,7 @@ class WebUi {
     return fail(404, `No such process named ${name}`);
   }
 
-  async #tail(url: URL): Promise<Response> {
+  async tail(url: URL): Promise<Response> {
     const found = this.#lookup(url.searchParams.get("processname"), false);
     if (found instanceof Response) return found;
     const asked = Number.parseInt(url.searchParams.get("limit") ?? "", 10);
@@ -273,7 +283,7 @@ class WebUi {
     return htmlResponse(200, tailPage(this.#frame(), proc, panes, opts));
   }
 
-  async #tailJson(url: URL): Promise<Response> {
+  async tailJson(url: URL): Promise<Response> {
     const found = this.#lookup(url.searchParams.get("processname"), true);
     if (found instanceof Response) return found;
     const ctx = this.#ctx;
@@ -291,7 +301,7 @@ class WebUi {
     return jsonResponse(200, out);
   }
 
-  async #post(req: Request): Promise<Response> {
+  async post(req: Request): Promise<Response> {
     const json = wantsJson(req);
     const refuse = (status: number, title: string, text: string) =>
       json

@@ -71,6 +71,70 @@ function parseStatus(text: string): { rssBytes: number; vmsBytes: number; thread
   return { rssBytes: field("VmRSS") * 1024, vmsBytes: field("VmSize") * 1024, threads: field("Threads") };
 }
 
+/** The samples taken so far, by pid, and how to take one and turn it into an answer. */
+class Sampler {
+  readonly #ctx: PluginContext;
+  readonly #ticks: number;
+  readonly #previous = new Map<number, Sample>();
+
+  constructor(ctx: PluginContext, ticks: number) {
+    this.#ctx = ctx;
+    this.#ticks = ticks;
+  }
+
+  /** Reads `/proc/<pid>` now; null when the process ended meanwhile. */
+  async take(pid: number): Promise<Sample | null> {
+    const fs = this.#ctx.runtime.fs;
+    try {
+      const [stat, status, uptime] = await Promise.all([
+        fs.readTextFile(`/proc/${pid}/stat`),
+        fs.readTextFile(`/proc/${pid}/status`),
+        fs.readTextFile("/proc/uptime"),
+      ]);
+      const { cpuTicks, startTicks } = parseStat(stat);
+      const age = Number(uptime.split(" ")[0]) - startTicks / this.#ticks;
+      return { cpuTicks, at: this.#ctx.clock.monotonic(), age, ...parseStatus(status) };
+    } catch {
+      return null;
+    }
+  }
+
+  /** Takes a sample of every process that has a pid, to compare the next answer with. */
+  async sampleAll(): Promise<void> {
+    for (const view of this.#ctx.processes()) {
+      const now = view.pid === 0 ? null : await this.take(view.pid);
+      if (now !== null) this.#previous.set(view.pid, now);
+    }
+  }
+
+  /** Forgets the samples of pids that no longer belong to a process. */
+  forgetGone(): void {
+    const live = new Set(this.#ctx.processes().map((p) => p.pid));
+    for (const pid of this.#previous.keys()) if (!live.has(pid)) this.#previous.delete(pid);
+  }
+
+  /** The answer for one process; null when it has no pid or ended meanwhile. */
+  async usage(view: ProcessView) {
+    const now = view.pid === 0 ? null : await this.take(view.pid);
+    if (now === null) return null;
+    const before = this.#previous.get(view.pid);
+    this.#previous.set(view.pid, now);
+    // CPU use since the previous sample of the pid, or over the process's life.
+    const seconds = before === undefined ? now.age : (now.at - before.at) / 1000;
+    const used = (now.cpuTicks - (before?.cpuTicks ?? 0)) / this.#ticks;
+    return {
+      name: view.name,
+      group: view.group,
+      pid: view.pid,
+      statename: view.statename,
+      cpu_percent: new this.#ctx.Double(seconds > 0 ? Math.round((used / seconds) * 1000) / 10 : 0),
+      rss_bytes: now.rssBytes,
+      vms_bytes: now.vmsBytes,
+      threads: now.threads,
+    };
+  }
+}
+
 /**
  * The factory named in the config. Options: `sample_interval` (seconds; 0,
  * the default, samples only when asked) and `clock_ticks` (default 100).
@@ -82,65 +146,13 @@ function parseStatus(text: string): { rssBytes: number; vmsBytes: number; thread
  */
 export function createProcStats(ctx: PluginContext, options: Readonly<Record<string, string>>): PluginMethods {
   const interval = numberOption(options, "sample_interval", 0);
-  const ticks = numberOption(options, "clock_ticks", DEFAULT_CLOCK_TICKS) || DEFAULT_CLOCK_TICKS;
-  const fs = ctx.runtime.fs;
-  const previous = new Map<number, Sample>();
-
-  async function sample(pid: number): Promise<Sample | null> {
-    try {
-      const [stat, status, uptime] = await Promise.all([
-        fs.readTextFile(`/proc/${pid}/stat`),
-        fs.readTextFile(`/proc/${pid}/status`),
-        fs.readTextFile("/proc/uptime"),
-      ]);
-      const { cpuTicks, startTicks } = parseStat(stat);
-      const age = Number(uptime.split(" ")[0]) - startTicks / ticks;
-      return { cpuTicks, at: ctx.clock.monotonic(), age, ...parseStatus(status) };
-    } catch {
-      return null; // the process ended meanwhile
-    }
-  }
-
-  /** CPU use since the previous sample of the pid, or over the process's life. */
-  function cpuPercent(now: Sample, before: Sample | undefined): number {
-    const seconds = before === undefined ? now.age : (now.at - before.at) / 1000;
-    const used = (now.cpuTicks - (before?.cpuTicks ?? 0)) / ticks;
-    return seconds > 0 ? Math.round((used / seconds) * 1000) / 10 : 0;
-  }
-
-  async function usage(view: ProcessView) {
-    const now = await sample(view.pid);
-    if (now === null) return null;
-    const percent = cpuPercent(now, previous.get(view.pid));
-    previous.set(view.pid, now);
-    return {
-      name: view.name,
-      group: view.group,
-      pid: view.pid,
-      statename: view.statename,
-      cpu_percent: new ctx.Double(percent),
-      rss_bytes: now.rssBytes,
-      vms_bytes: now.vmsBytes,
-      threads: now.threads,
-    };
-  }
-
-  // Forget the samples of pids that no longer belong to a process.
-  ctx.onStateChange(() => {
-    const live = new Set(ctx.processes().map((p) => p.pid));
-    for (const pid of previous.keys()) if (!live.has(pid)) previous.delete(pid);
-  });
+  const sampler = new Sampler(ctx, numberOption(options, "clock_ticks", DEFAULT_CLOCK_TICKS) || DEFAULT_CLOCK_TICKS);
+  ctx.onStateChange(() => sampler.forgetGone());
   if (interval > 0) {
-    const tick = async () => {
-      for (const view of ctx.processes()) {
-        const now = view.pid === 0 ? null : await sample(view.pid);
-        if (now !== null) previous.set(view.pid, now);
-      }
-      if (!ctx.signal.aborted) ctx.clock.setTimeout(tick, interval * 1000);
-    };
+    // Timers of the context are cancelled when supervisord stops or reloads.
+    const tick = () => void sampler.sampleAll().then(() => ctx.clock.setTimeout(tick, interval * 1000));
     ctx.clock.setTimeout(tick, interval * 1000);
   }
-
   return {
     getProcessUsage: {
       signature: ["struct", "string"],
@@ -150,7 +162,7 @@ export function createProcStats(ctx: PluginContext, options: Readonly<Record<str
       handler: async ([name]) => {
         const view = ctx.process(String(name));
         if (view === null) throw new ctx.RpcError(ctx.Faults.BAD_NAME, String(name));
-        const result = view.pid === 0 ? null : await usage(view);
+        const result = await sampler.usage(view);
         if (result === null) throw new ctx.RpcError(ctx.Faults.NOT_RUNNING, view.namespec);
         return result;
       },
@@ -160,7 +172,7 @@ export function createProcStats(ctx: PluginContext, options: Readonly<Record<str
       help: "CPU and memory use of every process that has a pid.\n\n" +
         "@return array result  one struct per process, as getProcessUsage returns",
       handler: async () => {
-        const all = await Promise.all(ctx.processes().filter((p) => p.pid !== 0).map(usage));
+        const all = await Promise.all(ctx.processes().map((view) => sampler.usage(view)));
         return all.filter((u) => u !== null);
       },
     },

@@ -126,7 +126,10 @@ export interface PluginContext {
   readonly namespace: string;
   /** supervisord's main log. */
   readonly logger: PluginLogger;
-  /** Wall and monotonic time; timers still pending when the plugin is done are cancelled. */
+  /**
+   * Wall and monotonic time; timers still pending when the plugin instance
+   * is done are cancelled, and later ones are never set.
+   */
   readonly clock: Clock;
   /** The host seam (files, `/proc`, …): use it rather than `Deno.*` or `Bun.*`, so tests can fake it. */
   readonly runtime: Runtime;
@@ -199,30 +202,27 @@ function groupView(group: ProcessGroup): GroupView {
   };
 }
 
-/** Builds the context for one plugin namespace. */
-export function createPluginContext(deps: PluginContextDeps): PluginContextHandle {
-  const { supervisor, logger, runtime } = deps;
+/**
+ * What a plugin instance owns: its abort signal, its subscriptions and its
+ * timers, all undone by `dispose()`; and `guarded`, which keeps a throwing
+ * callback from reaching the engine.
+ */
+function pluginLifetime(namespace: string, logger: Logger, runtime: Runtime) {
   const abort = new AbortController();
   const undo = new Set<() => void>();
+  const timers = new Set<number>();
   const guarded = <A>(what: string, fn: (arg: A) => void) => (arg: A) => {
     try {
       fn(arg);
     } catch (e) {
-      logger.error(`${deps.namespace}: ${what} subscriber failed: ${e instanceof Error ? e.stack : String(e)}`);
+      logger.error(`${namespace}: ${what} subscriber failed: ${e instanceof Error ? e.stack : String(e)}`);
     }
   };
-  const track = (off: () => void) => {
-    undo.add(off);
-    return () => {
-      undo.delete(off);
-      off();
-    };
-  };
-  const timers = new Set<number>();
   const clock: Clock = {
     now: () => runtime.clock.now(),
     monotonic: () => runtime.clock.monotonic(),
     setTimeout(fn, ms) {
+      if (abort.signal.aborted) return 0; // a plugin instance that is done schedules nothing more
       const id = runtime.clock.setTimeout(() => {
         timers.delete(id);
         guarded("timer", fn)(undefined);
@@ -235,6 +235,32 @@ export function createPluginContext(deps: PluginContextDeps): PluginContextHandl
       runtime.clock.clearTimeout(id);
     },
   };
+  return {
+    signal: abort.signal,
+    clock,
+    guarded,
+    /** Keeps `off` to run at dispose(); returns it, made to forget itself when called earlier. */
+    track(off: () => void): () => void {
+      undo.add(off);
+      return () => {
+        undo.delete(off);
+        off();
+      };
+    },
+    dispose(): void {
+      abort.abort();
+      for (const off of [...undo]) off();
+      undo.clear();
+      for (const id of timers) runtime.clock.clearTimeout(id);
+      timers.clear();
+    },
+  };
+}
+
+/** Builds the context for one plugin namespace. */
+export function createPluginContext(deps: PluginContextDeps): PluginContextHandle {
+  const { supervisor, logger, runtime } = deps;
+  const { signal, clock, guarded, track, dispose } = pluginLifetime(deps.namespace, logger, runtime);
   const control = new ProcessControl(supervisor);
   const sorted = () => supervisor.sortedGroups();
   const context: PluginContext = {
@@ -242,7 +268,7 @@ export function createPluginContext(deps: PluginContextDeps): PluginContextHandl
     logger,
     clock,
     runtime,
-    signal: abort.signal,
+    signal,
     RpcError,
     Faults,
     Double,
@@ -274,16 +300,7 @@ export function createPluginContext(deps: PluginContextDeps): PluginContextHandl
         }))));
     },
   };
-  return {
-    context,
-    dispose() {
-      abort.abort();
-      for (const off of [...undo]) off();
-      undo.clear();
-      for (const id of timers) runtime.clock.clearTimeout(id);
-      timers.clear();
-    },
-  };
+  return { context, dispose };
 }
 
 /** Namespec-based control over {@linkcode ProcessControl}. */

@@ -104,6 +104,7 @@ Deno.test("plugin context: timers run on the runtime clock and are cancelled by 
   rt.clock.advance(150);
   assert.deepEqual(fired, ["a"]);
   handle.dispose();
+  ctx.clock.setTimeout(() => fired.push("after"), 10);
   rt.clock.advance(1000);
   assert.deepEqual(fired, ["a"]);
   assert.equal(ctx.clock.now(), rt.clock.now());

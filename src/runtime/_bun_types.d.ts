@@ -16,10 +16,10 @@ declare namespace Bun {
     detached?: boolean;
     uid?: number;
     gid?: number;
-    /** A number is a descriptor of ours to give the child as its stdin. */
+    /** A mode, or a descriptor of ours that becomes the child's stream (dup2). */
     stdin?: "pipe" | "ignore" | "inherit" | number;
-    stdout?: "pipe" | "ignore" | "inherit";
-    stderr?: "pipe" | "ignore" | "inherit";
+    stdout?: "pipe" | "ignore" | "inherit" | number;
+    stderr?: "pipe" | "ignore" | "inherit" | number;
   }
 
   /** The incremental writer Bun returns for a piped stdin. */
@@ -43,6 +43,15 @@ declare namespace Bun {
   }
 
   function spawn(options: SpawnOptions): Subprocess;
+
+  /** A file opened by descriptor: read as a stream, or written through a FileSink. */
+  interface BunFile {
+    stream(): ReadableStream<Uint8Array>;
+    writer(): FileSink;
+  }
+
+  /** The file behind descriptor `fd` (the descriptor stays the caller's to close). */
+  function file(fd: number): BunFile;
 
   /** Standard input as a Bun file (only `stream()` is used). */
   const stdin: { stream(): ReadableStream<Uint8Array> };

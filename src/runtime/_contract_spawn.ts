@@ -11,6 +11,7 @@
 
 import * as assert from "./_contract_assert.ts";
 import { NoSuchProcessError, RuntimeError } from "./errors.ts";
+import type { Runtime } from "./types.ts";
 import {
   BASE_ENV,
   type ContractCase,
@@ -24,6 +25,12 @@ import {
   within,
   withTempDir,
 } from "./_contract_util.ts";
+
+/** How many pipes and sockets this process has open, as `ls -l /proc/<pid>/fd` (run as a child) shows them. */
+async function openPipes(rt: Runtime): Promise<number> {
+  const r = await run(rt, { path: "/bin/ls", argv: ["ls", "-l", `/proc/${rt.pid}/fd`], env: BASE_ENV });
+  return r.stdout.split("\n").filter((line) => / -> (pipe|socket):/.test(line)).length;
+}
 
 /** The process cases. */
 export const spawnCases: ContractCase[] = [
@@ -141,12 +148,66 @@ export const spawnCases: ContractCase[] = [
     );
   }],
 
-  ["Child.stdin.write() rejects with EPIPE once the child is gone", async (rt) => {
+  ["[SPAWN.pipes,SPAWN.fds] fds 0-2 are pipes: /dev/stdout, /dev/stderr, /proc/self/fd/2 open", async (rt) => {
+    // A socket there makes open() fail with ENXIO (nginx error_log /dev/stderr, php-fpm /proc/self/fd/2).
+    const script = [
+      "for fd in 0 1 2; do if [ -p /proc/self/fd/$fd ]; then echo fifo; else echo not-fifo; fi; done",
+      "echo out >/dev/stdout && echo err >/dev/stderr && echo fd2 >/proc/self/fd/2",
+      'read line </dev/stdin && echo "in:$line" >/proc/self/fd/1',
+    ].join("\n");
+    const r = await run(rt, { path: "/bin/sh", argv: ["sh", "-c", script], env: BASE_ENV }, "piped\n");
+    assert.equal(r.stdout, "fifo\nfifo\nfifo\nout\nin:piped\n");
+    assert.equal(r.stderr, "err\nfd2\n");
+    assert.deepEqual(r.status, { code: 0, signal: null });
+    const merged = await run(rt, {
+      path: "/bin/sh",
+      argv: ["sh", "-c", "echo a >/dev/stderr; [ -p /proc/self/fd/2 ] && echo b >/proc/self/fd/2"],
+      env: BASE_ENV,
+      redirectStderr: true,
+    });
+    assert.equal(merged.stdout, "a\nb\n");
+  }],
+
+  ["spawn() leaves none of its pipe descriptors open in later children or in this process", async (rt) => {
+    if (rt.name === "fake") return;
+    const before = await openPipes(rt);
+    const listing = "for fd in 0 1 2; do readlink /proc/self/fd/$fd; done; echo; sleep 30";
+    await withChild(rt, { path: "/bin/sh", argv: ["sh", "-c", listing], env: BASE_ENV }, async (first) => {
+      let text = "";
+      const reader = first.stdout!.getReader();
+      while (!text.includes("\n\n")) {
+        const chunk = await within(rt, reader.read(), 10_000, "the first child's descriptors");
+        if (chunk.done) break;
+        text += new TextDecoder().decode(chunk.value);
+      }
+      reader.releaseLock();
+      const pipes = text.trim().split("\n");
+      assert.equal(pipes.length, 3);
+      // A child started while the first one's pipes are open inherits none of them.
+      const second = await run(rt, { path: "/bin/ls", argv: ["ls", "-l", "/proc/self/fd/"], env: BASE_ENV });
+      for (const pipe of pipes) assert.ok(!second.stdout.includes(pipe), `${pipe} leaked:\n${second.stdout}`);
+    });
+    await run(rt, { path: "/bin/sh", argv: ["sh", "-c", "cat; echo done"], env: BASE_ENV }, "x");
+    await pollUntil(rt, async () => (await openPipes(rt)) <= before, 10_000, "pipe descriptors closed again");
+  }],
+
+  ["Child.stdin.write() rejects with EPIPE once the child is gone, or has closed its stdin", async (rt) => {
+    const isEpipe = (e: unknown) => e instanceof RuntimeError && e.code === "EPIPE";
     await withChild(rt, { path: "/bin/true", argv: ["true"], env: BASE_ENV }, async (child) => {
       await within(rt, child.exited, 10_000, "exit of true");
       await assert.rejects(
         child.stdin?.write(new Uint8Array(70_000)) ?? Promise.reject(new Error("no stdin")),
-        (e: unknown) => e instanceof RuntimeError && e.code === "EPIPE",
+        isEpipe,
+      );
+    });
+    const closer = { path: "/bin/sh", argv: ["sh", "-c", "exec 0<&-; echo closed; sleep 30"], env: BASE_ENV };
+    await withChild(rt, closer, async (child) => {
+      const reader = child.stdout!.getReader();
+      await within(rt, reader.read(), 10_000, "stdin closed");
+      reader.releaseLock();
+      await assert.rejects(
+        child.stdin?.write(new Uint8Array(70_000)) ?? Promise.reject(new Error("no stdin")),
+        isEpipe,
       );
     });
   }],

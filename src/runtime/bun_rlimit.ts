@@ -1,8 +1,6 @@
 /**
  * Bun adapter, resource limits: getrlimit(2)/setrlimit(2) from libc.so.6
- * through `bun:ffi` (loaded lazily with `import.meta.require`, so Deno can
- * import this file and type-check it; works in `bun build --compile`
- * binaries); the errno of a failed call is read at once from
+ * through `bun:ffi` (bun_libc.ts); the errno of a failed call is read at once from
  * `__errno_location()`. Where FFI is not available, limits are read from
  * /proc/self/limits and set by running util-linux `prlimit --pid <own pid>`.
  *
@@ -16,9 +14,9 @@ import fs from "node:fs";
 import nodeProcess from "node:process";
 import type { Rlimit, RlimitResource } from "./types.ts";
 import { errnoName, RuntimeError } from "./errors.ts";
+import { openBunLibc } from "./bun_libc.ts";
 import {
   checkRlimitArgs,
-  ffiPlatform,
   fromRlim,
   parseProcLimits,
   prlimitArgs,
@@ -29,14 +27,6 @@ import {
   setRlimitError,
   toRlim,
 } from "./_rlimit.ts";
-
-/** The slice of `bun:ffi` used here. */
-interface BunFfi {
-  dlopen(path: string, symbols: Record<string, { args: string[]; returns: string }>): {
-    symbols: Record<string, (...args: unknown[]) => unknown>;
-  };
-  read: { i32(ptr: number, offset: number): number };
-}
 
 interface Libc {
   getrlimit(resource: number, buf: BigUint64Array): number;
@@ -49,26 +39,15 @@ let libc: Libc | null | undefined;
 /** libc's rlimit functions, opened once; null when FFI cannot reach them. */
 function openLibc(): Libc | null {
   if (libc !== undefined) return libc;
-  libc = null;
-  if (!ffiPlatform(nodeProcess.platform, nodeProcess.arch)) return libc;
-  try {
-    const ffi = (import.meta as unknown as { require(id: string): BunFfi }).require("bun:ffi");
-    const { symbols } = ffi.dlopen("libc.so.6", {
-      getrlimit: { args: ["i32", "ptr"], returns: "i32" },
-      setrlimit: { args: ["i32", "ptr"], returns: "i32" },
-      __errno_location: { args: [], returns: "ptr" },
-    });
-    libc = {
-      getrlimit: (r, buf) => symbols.getrlimit!(r, buf) as number,
-      setrlimit: (r, buf) => symbols.setrlimit!(r, buf) as number,
-      errno: () => {
-        const where = symbols.__errno_location!() as number | null;
-        return where === null || where === 0 ? 0 : ffi.read.i32(where, 0);
-      },
-    };
-  } catch {
-    libc = null;
-  }
+  const lib = openBunLibc({
+    getrlimit: { args: ["i32", "ptr"], returns: "i32" },
+    setrlimit: { args: ["i32", "ptr"], returns: "i32" },
+  });
+  libc = lib === null ? null : {
+    getrlimit: (r, buf) => lib.symbols.getrlimit!(r, buf) as number,
+    setrlimit: (r, buf) => lib.symbols.setrlimit!(r, buf) as number,
+    errno: lib.errno,
+  };
   return libc;
 }
 

@@ -5,12 +5,15 @@
  * `env`, a `stdinSocket` passed by its descriptor), signals with
  * `process.kill`, listeners with `process.on`.
  *
+ * The child's stdin, stdout and stderr are pipes made here (bun_pipe.ts),
+ * not `Bun.spawn`'s socket pairs, so it can open `/dev/stdout` and
+ * `/proc/self/fd/N`; where FFI cannot reach libc, Bun's own are used.
+ * Writes after the child has exited are refused with BrokenPipeError.
+ *
  * Measured with Bun 1.4.5 (512 MiB from `head -c` through a stdout pipe):
  * `Bun.spawn` ≈ 2,000–2,200 MiB/s, node:child_process ≈ 1,950–2,100 MiB/s
  * (through a ReadableStream), so the native API is used; it also throws
  * spawn errors synchronously, where node:child_process reports them later.
- * Bun's stdin writer does not report EPIPE, so writes after the child has
- * exited are refused here with BrokenPipeError.
  *
  * Python counterpart: supervisor/options.py (`ServerOptions.fork/execve/
  * kill/setpgrp`) and supervisor/process.py (`Subprocess._spawn_as_child`).
@@ -19,14 +22,67 @@
 
 import nodeProcess from "node:process";
 import { existsSync } from "node:fs";
-import type { ByteWriter, Child, ExitStatus, HandledSignal, Signal, SpawnOptions, StdioMode } from "./types.ts";
-import { BrokenPipeError } from "./errors.ts";
+import type {
+  BoundSocket,
+  ByteWriter,
+  Child,
+  ExitStatus,
+  HandledSignal,
+  Signal,
+  SpawnOptions,
+  StdioMode,
+} from "./types.ts";
 import { buildShimCommand, findSetpriv } from "./exec_shim.ts";
 import { mapError } from "./_map_error.ts";
 import { bunSpawned } from "./bun_reap.ts";
+import { openPipe, type OwnedFd, pipeReadable, pipeWriter, setNonBlocking, stdinWriter } from "./bun_pipe.ts";
 
-function stdio(mode: StdioMode | undefined): "pipe" | "ignore" | "inherit" {
+type BunStdio = "pipe" | "ignore" | "inherit";
+
+function stdio(mode: StdioMode | undefined): BunStdio {
   return mode === "null" ? "ignore" : mode === "inherit" ? "inherit" : "pipe";
+}
+
+/** How one standard stream is connected: what `Bun.spawn` gets, and our end of a pipe. */
+interface Slot {
+  spawnArg: BunStdio | number;
+  parent: OwnedFd | null;
+  child: OwnedFd | null;
+}
+
+/** A pipe for `mode` "pipe" (Bun's own socket pair where FFI is missing); nothing to open otherwise. */
+function slotFor(mode: BunStdio, childWrites: boolean): Slot {
+  const pipe = mode === "pipe" ? openPipe() : null;
+  if (pipe === null) return { spawnArg: mode, parent: null, child: null };
+  const [parent, child] = childWrites ? [pipe.read, pipe.write] : [pipe.write, pipe.read];
+  setNonBlocking(parent);
+  return { spawnArg: child.fd, parent, child };
+}
+
+/**
+ * The three slots; on a failure, whatever was opened is closed again. A
+ * socket for fd 0 is passed by its descriptor (Bun dup2s it onto the
+ * child's fd 0) and stays ours.
+ */
+function openSlots(modes: [BunStdio, BunStdio, BunStdio], stdinSocket: BoundSocket | undefined): [Slot, Slot, Slot] {
+  const slots: Slot[] = [];
+  try {
+    for (const [i, mode] of modes.entries()) {
+      const socket = i === 0 && stdinSocket !== undefined;
+      slots.push(socket ? { spawnArg: stdinSocket.fd, parent: null, child: null } : slotFor(mode, i > 0));
+    }
+  } catch (e) {
+    closeSlots(slots, true);
+    throw mapError(e, "spawn");
+  }
+  return slots as [Slot, Slot, Slot];
+}
+
+function closeSlots(slots: readonly Slot[], parentsToo: boolean): void {
+  for (const slot of slots) {
+    slot.child?.close();
+    if (parentsToo) slot.parent?.close();
+  }
 }
 
 let setpriv: string | null | undefined;
@@ -35,14 +91,16 @@ let setpriv: string | null | undefined;
 export function bunSpawn(opts: SpawnOptions): Child {
   if (opts.groups !== undefined) setpriv ??= findSetpriv((p) => existsSync(p));
   const shim = buildShimCommand(opts, setpriv ?? null);
+  const errMode = opts.redirectStderr === true ? "ignore" : stdio(opts.stderr);
+  const slots = openSlots([stdio(opts.stdin), stdio(opts.stdout), errMode], opts.stdinSocket);
+  const [inSlot, outSlot, errSlot] = slots;
   const options: Bun.SpawnOptions = {
     cmd: [shim.file, ...shim.args],
     env: { ...opts.env },
     detached: true,
-    // A socket for fd 0 is passed by descriptor; Bun dup2s it onto the child's fd 0.
-    stdin: opts.stdinSocket !== undefined ? opts.stdinSocket.fd : stdio(opts.stdin),
-    stdout: stdio(opts.stdout),
-    stderr: opts.redirectStderr === true ? "ignore" : stdio(opts.stderr),
+    stdin: inSlot.spawnArg,
+    stdout: outSlot.spawnArg,
+    stderr: errSlot.spawnArg,
   };
   if (opts.uid !== undefined && !shim.switchesUser) options.uid = opts.uid;
   if (opts.gid !== undefined && !shim.switchesUser) options.gid = opts.gid;
@@ -50,10 +108,17 @@ export function bunSpawn(opts: SpawnOptions): Child {
   try {
     proc = Bun.spawn(options);
   } catch (e) {
+    closeSlots(slots, true);
     throw mapError(e, `spawn ${opts.path}`);
   }
+  closeSlots(slots, false);
   let gone = false;
   bunSpawned.add(proc.pid);
+  const stdin = inSlot.parent !== null
+    ? pipeWriter(inSlot.parent, proc.pid, () => gone)
+    : options.stdin === "pipe" && proc.stdin
+    ? bunSinkWriter(proc.stdin, proc.pid, () => gone)
+    : null;
   const exited: Promise<ExitStatus> = proc.exited.then(
     (
       code,
@@ -64,41 +129,27 @@ export function bunSpawn(opts: SpawnOptions): Child {
   ).then((status) => {
     gone = true;
     bunSpawned.delete(proc.pid);
+    // Python closes the parent's pipes once the child is reaped; output still buffered is drained by the reader.
+    void stdin?.close();
     return status;
   });
-  const sink = options.stdin === "pipe" ? proc.stdin : null;
   return {
     pid: proc.pid,
-    stdin: sink ? sinkWriter(sink, proc.pid, () => gone) : null,
-    stdout: options.stdout === "pipe" ? proc.stdout ?? null : null,
-    stderr: options.stderr === "pipe" ? proc.stderr ?? null : null,
+    stdin,
+    stdout: outputOf(outSlot, proc.stdout),
+    stderr: outputOf(errSlot, proc.stderr),
     exited,
   };
 }
 
-/** A ByteWriter over Bun's FileSink; each write is flushed at once. */
-function sinkWriter(sink: Bun.FileSink, pid: number, isGone: () => boolean): ByteWriter {
-  let closed = false;
-  return {
-    async write(data) {
-      if (closed || isGone()) throw new BrokenPipeError(`write to stdin of ${pid}: Broken pipe`);
-      try {
-        await sink.write(data);
-        await sink.flush();
-      } catch (e) {
-        throw mapError(e, `write to stdin of ${pid}`);
-      }
-    },
-    async close() {
-      if (closed) return;
-      closed = true;
-      try {
-        await sink.end();
-      } catch {
-        // Closing a pipe whose reader has gone is not an error for the caller.
-      }
-    },
-  };
+/** Stdin through Bun's own socket pair (where FFI is missing). */
+function bunSinkWriter(sink: Bun.FileSink, pid: number, isGone: () => boolean): ByteWriter {
+  return stdinWriter(pid, isGone, () => sink, async () => void await sink.end());
+}
+
+function outputOf(slot: Slot, own: ReadableStream<Uint8Array> | null | undefined): ReadableStream<Uint8Array> | null {
+  if (slot.parent !== null) return pipeReadable(slot.parent);
+  return slot.spawnArg === "pipe" ? own ?? null : null;
 }
 
 /** Sends `signal` to `pid` (negative: a process group). */

@@ -1,22 +1,13 @@
 /**
  * Bun adapter, system log (see _syslog.ts): libc `openlog`/`syslog`
- * through `bun:ffi` (loaded lazily, so Deno can type-check this file; works
- * in `bun build --compile` binaries). Without FFI nothing is sent.
+ * through `bun:ffi` (bun_libc.ts). Without FFI nothing is sent.
  *
  * Python counterpart: the `syslog` module (`syslog.syslog`).
  * @module
  */
 
-import nodeProcess from "node:process";
 import { cString, LOG_INFO, LOG_USER, SYSLOG_IDENT, syslogFormat } from "./_syslog.ts";
-import { ffiPlatform } from "./_rlimit.ts";
-
-/** The slice of `bun:ffi` used here. */
-interface BunFfi {
-  dlopen(path: string, symbols: Record<string, { args: string[]; returns: string }>): {
-    symbols: Record<string, (...args: unknown[]) => unknown>;
-  };
-}
+import { openBunLibc } from "./bun_libc.ts";
 
 interface Libc {
   openlog(ident: Uint8Array, option: number, facility: number): void;
@@ -29,21 +20,14 @@ let libc: Libc | null | undefined;
 
 function openLibc(): Libc | null {
   if (libc !== undefined) return libc;
-  libc = null;
-  if (!ffiPlatform(nodeProcess.platform, nodeProcess.arch)) return libc;
-  try {
-    const ffi = (import.meta as unknown as { require(id: string): BunFfi }).require("bun:ffi");
-    const { symbols } = ffi.dlopen("libc.so.6", {
-      openlog: { args: ["ptr", "i32", "i32"], returns: "void" },
-      syslog: { args: ["i32", "ptr"], returns: "void" },
-    });
-    const lib = symbols as unknown as Libc;
-    lib.openlog(IDENT, 0, LOG_USER);
-    libc = lib;
-  } catch {
-    libc = null;
-  }
-  return libc;
+  const opened = openBunLibc({
+    openlog: { args: ["ptr", "i32", "i32"], returns: "void" },
+    syslog: { args: ["i32", "ptr"], returns: "void" },
+  });
+  if (opened === null) return libc = null;
+  const lib = opened.symbols as unknown as Libc;
+  lib.openlog(IDENT, 0, LOG_USER);
+  return libc = lib;
 }
 
 /** `Runtime.syslog` on Bun. */

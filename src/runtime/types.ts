@@ -11,7 +11,10 @@
  * started in a new session (`setsid`, the runtimes' `detached` option) rather
  * than with supervisord's `setpgrp()`; either way its process group id equals
  * its pid, so `kill(-pid)` reaches the whole group; unlike Python's children
- * they have no controlling terminal.
+ * they have no controlling terminal. A child's stdin, stdout and stderr are
+ * pipes, as Python's `make_pipes` makes them, so it can open `/dev/stdout`
+ * or `/proc/self/fd/2` (Bun's own spawn would give socket pairs; bun_pipe.ts
+ * makes the pipes through FFI).
  *
  * Resource limits (`minfds`/`minprocs`, SURFACE DAEMON.rlimits) are read and
  * set with getrlimit/setrlimit through each runtime's FFI (libc.so.6), with
@@ -44,9 +47,8 @@
  * Known gaps on both runtimes (documented once, here): the open-files soft
  * limit above, no `fork()`, no "core dumped" flag in exit statuses. Per runtime: Deno cannot send signals beyond
  * SIGSYS, and its children start with the glibc-internal signals 32 and 33
- * ignored too; Bun's stdin pipe does not report EPIPE, so a write is refused
- * only once the child has exited. The exec shim's own residual differences
- * are listed in exec_shim.ts.
+ * ignored too. The exec shim's own residual differences are listed in
+ * exec_shim.ts.
  *
  * Python counterpart: supervisor/options.py (the `ServerOptions` syscall
  * façade: fork/execve/kill/waitpid/setpgrp/umask/chdir/stat) and

@@ -144,7 +144,6 @@ export async function startDaemon(
   for (const group of sup.groups.values()) await group.close();
   if (pidfileWritten) await rt.fs.remove(options.pidfile).catch(() => {});
   await logger.close();
-  if (typeof outcome === "object") throw outcome.crash;
   return outcome === "restart" ? "restart" : 0;
 }
 
@@ -160,8 +159,7 @@ async function runEngine(rt: Runtime, sup: Supervisor, logger: Logger, http: Dae
       reload: () => sup.restart(),
     });
   }
-  // A pass that throws ends the run as Python's main loop does: cleanup, then the error escapes.
-  const outcome = await run.catch((e: unknown) => ({ crash: e }));
+  const outcome = await run;
   embedded?.dispose();
   hooks.stopped?.();
   sup.closePools();

@@ -11,11 +11,15 @@
  * unlinked first; the socket is bound; a unix socket file gets
  * `socket_owner` (chown) and `socket_mode` (chmod), and on any failure the
  * socket is closed and its file removed; then it listens with
- * `socket_backlog`, or SOMAXCONN. Failures are Python's uncaught exceptions
- * ({@linkcode PyException}): at group creation
- * {@linkcode FcgiSocketManager.validate} wraps them in `ValueError: Could
- * not create FastCGI socket <url>: …`; at a spawn they escape as raised
- * (supervisord dies; an XML-RPC call answers 500).
+ * `socket_backlog`, or SOMAXCONN. A failure reads `Could not create FastCGI
+ * socket <url>: <reason>`, the reason being the `str()` of Python's
+ * exception. At group creation {@linkcode FcgiSocketManager.validate}
+ * throws it as Python's uncaught `ValueError` ({@linkcode PyException}:
+ * supervisord stops at startup, `addProcessGroup` answers 500). At a spawn
+ * it is a spawn error of that process ({@linkcode SpawnResourceError}:
+ * `spawnerr:` line, BACKOFF, FATAL after `startretries`, SPAWN_ERROR for
+ * `startProcess`); Python raises there too, which ends supervisord and
+ * orphans the other children, a difference the README lists.
  *
  * Python counterpart: supervisor/socket_manager.py (`SocketManager`,
  * `ReferenceCounter`), supervisor/datatypes.py (`InetStreamSocketConfig`,
@@ -28,7 +32,7 @@ import { type FcgiSocketConfig, fcgiSocketUrl } from "../config/schema.ts";
 import type { Logger } from "../logging/types.ts";
 import type { BoundSocket, Endpoint, Runtime, SpawnOptions } from "../runtime/types.ts";
 import { osError, PyException } from "./py_exception.ts";
-import type { SpawnResource } from "./spawn_resource.ts";
+import { type SpawnResource, SpawnResourceError } from "./spawn_resource.ts";
 import type { Subprocess } from "./subprocess.ts";
 
 /** Python's `socket.SOMAXCONN` on Linux with glibc: the backlog when `socket_backlog` is unset. */
@@ -65,11 +69,17 @@ export class FcgiSocketManager implements SpawnResource {
     return this.#socket;
   }
 
-  /** Takes a reference, creating the socket for the first one; throws a PyException when it cannot. */
+  /**
+   * Takes a reference, creating the socket for the first one; throws
+   * {@linkcode SpawnResourceError} with the spawnerr text when it cannot
+   * (nothing is held then).
+   */
   acquire(): Pick<SpawnOptions, "stdinSocket"> {
-    if (this.#refs === 0) this.#prepare();
-    this.#refs += 1;
-    return { stdinSocket: this.#socket! };
+    try {
+      return this.#take();
+    } catch (e) {
+      throw new SpawnResourceError(this.#cannotCreate(e), { cause: e });
+    }
   }
 
   /** Drops a reference; the last one closes the socket. */
@@ -86,12 +96,23 @@ export class FcgiSocketManager implements SpawnResource {
    */
   validate(): void {
     try {
-      this.acquire();
+      this.#take();
     } catch (e) {
-      const reason = e instanceof PyException ? e.message : osError(e).message;
-      throw new PyException("ValueError", `Could not create FastCGI socket ${this.url}: ${reason}`, { cause: e });
+      throw new PyException("ValueError", this.#cannotCreate(e), { cause: e });
     }
     this.release();
+  }
+
+  /** Takes a reference, creating the socket for the first one; throws a PyException when it cannot. */
+  #take(): Pick<SpawnOptions, "stdinSocket"> {
+    if (this.#refs === 0) this.#prepare();
+    this.#refs += 1;
+    return { stdinSocket: this.#socket! };
+  }
+
+  /** `Could not create FastCGI socket <url>: <reason>`, the reason as Python's `str()` of the exception. */
+  #cannotCreate(e: unknown): string {
+    return `Could not create FastCGI socket ${this.url}: ${osError(e).message}`;
   }
 
   #prepare(): void {

@@ -5,6 +5,7 @@ import { AddressInUseError } from "../runtime/errors.ts";
 import { RecordingLogger } from "./_testing.ts";
 import { FcgiSocketManager, SOMAXCONN } from "./fcgi_sockets.ts";
 import { PyException } from "./py_exception.ts";
+import { SpawnResourceError } from "./spawn_resource.ts";
 
 const unix = (over: Partial<FcgiSocketConfig & { family: "unix" }> = {}): FcgiSocketConfig => ({
   family: "unix",
@@ -121,18 +122,30 @@ Deno.test("[CFG.fcgi.behaviour] validate() reports a socket that cannot be made 
 
 Deno.test("[CFG.fcgi.behaviour] a failed chown closes the socket and removes its file; nothing is held", () => {
   const { runtime, logger, manager } = setup(unix({ owner: [65534, 65534] }), 1000);
-  throws(() => manager.acquire(), (e) => e instanceof PyException && e.pyClass === "ValueError");
+  throws(
+    () => manager.acquire(),
+    (e) =>
+      e instanceof SpawnResourceError &&
+      e.message === "Could not create FastCGI socket unix:///run/app.sock: Could not change ownership of socket " +
+          "file: [Errno 1] Operation not permitted: '/run/app.sock'",
+  );
   equal(manager.refCount, 0);
   ok(runtime.sockets.bound[0]!.closed);
   ok(!runtime.fs.exists("/run/app.sock"));
   deepEqual(logger.lines, ["INFO Creating socket unix:///run/app.sock"]);
 });
 
-Deno.test("[CFG.fcgi.behaviour] a bind error at a spawn escapes as Python's OSError subclass", () => {
-  const { manager } = setup(unix({ path: "/gone/app.sock" }));
+Deno.test("[CFG.fcgi.behaviour] a socket that cannot be made at a spawn is a spawn error with the validation text; nothing is held", () => {
+  const { runtime, manager } = setup(unix({ path: "/gone/app.sock" }));
   throws(
     () => manager.acquire(),
-    (e) => e instanceof PyException && e.lastLine === "FileNotFoundError: [Errno 2] No such file or directory",
+    (e) =>
+      e instanceof SpawnResourceError &&
+      e.message === "Could not create FastCGI socket unix:///gone/app.sock: [Errno 2] No such file or directory",
   );
   equal(manager.refCount, 0, "nothing held after a failed creation");
+  runtime.fs.seedDir("/gone");
+  manager.acquire();
+  equal(manager.refCount, 1, "the next acquire creates it");
+  equal(runtime.sockets.open().length, 1);
 });

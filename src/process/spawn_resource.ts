@@ -14,12 +14,21 @@ import type { SpawnOptions } from "../runtime/types.ts";
 export interface SpawnResource {
   /**
    * Takes a reference at the start of a spawn and returns what to add to the
-   * spawn options. When it throws, the spawn is abandoned with nothing about
-   * the process changed and the error escapes, as in Python.
+   * spawn options. When the resource cannot be had it holds nothing and
+   * throws {@linkcode SpawnResourceError}: the spawn fails like any other
+   * spawn error (spawnerr, BACKOFF).
    */
   acquire(): Partial<SpawnOptions>;
   /** Gives the reference back: the spawn failed, or the child was finished. */
   release(): void;
+}
+
+/** A spawn resource could not be had; `message` is the spawnerr text. */
+export class SpawnResourceError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "SpawnResourceError";
+  }
 }
 
 /** One process's hold on its resource: taken at each spawn, given back once. */
@@ -32,7 +41,11 @@ export class ResourceHold {
     this.#resource = resource;
   }
 
-  /** Takes a reference (none without a resource); returns what to add to the spawn options. */
+  /**
+   * Takes a reference (none without a resource); returns what to add to the
+   * spawn options. Throws {@linkcode SpawnResourceError}, holding nothing,
+   * when the resource cannot be had.
+   */
   acquire(): Partial<SpawnOptions> {
     if (this.#resource === null) return {};
     const extra = this.#resource.acquire();

@@ -34,7 +34,7 @@ import { decodeExitStatus } from "./exit_status.ts";
 import { SpawnError } from "./exec_args.ts";
 import { defaultRestartPolicy, type RestartPolicy } from "./restart_policy.ts";
 import { dispatcherFailureText, spawnFailureText } from "./spawn_failure.ts";
-import { ResourceHold, type SpawnResource } from "./spawn_resource.ts";
+import { ResourceHold, type SpawnResource, SpawnResourceError } from "./spawn_resource.ts";
 import { ProcessState, processStateName, SupervisorState } from "./states.ts";
 
 /** What a process needs from the engine that owns it. */
@@ -195,8 +195,8 @@ export class Subprocess {
 
   /**
    * Starts the process (PROC.spawn.allowed). Returns the pid, or null when
-   * nothing was started. Throws what the spawn resource's `acquire` throws
-   * (an fcgi socket that cannot be created), with the process unchanged.
+   * nothing was started (already running, or a spawn error: spawnerr
+   * recorded and logged, BACKOFF).
    */
   spawn(): number | null {
     const logger = this.host.logger;
@@ -204,7 +204,6 @@ export class Subprocess {
       logger.warn(`process '${this.name}' already running`);
       return null;
     }
-    const extra = this.#resource.acquire();
     this.#killing = false;
     this.#spawnerr = null;
     this.#exitstatus = null;
@@ -214,6 +213,8 @@ export class Subprocess {
     this.#changeState(ProcessState.STARTING);
     let child: Child;
     try {
+      // The group's resource first: Python takes the fcgi socket before anything else of the spawn.
+      const extra = this.#resource.acquire();
       const options = { ...this.host.prepare(this), ...extra };
       try {
         this.output?.open();
@@ -222,7 +223,8 @@ export class Subprocess {
       }
       child = this.host.runtime.spawn(options);
     } catch (e) {
-      this.#recordSpawnerr(e instanceof SpawnError ? e.message : spawnFailureText(this.name, e));
+      const known = e instanceof SpawnError || e instanceof SpawnResourceError;
+      this.#recordSpawnerr(known ? e.message : spawnFailureText(this.name, e));
       this.#changeState(ProcessState.BACKOFF);
       this.output?.close();
       this.#resource.release();

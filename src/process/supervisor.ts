@@ -87,7 +87,7 @@ export class Supervisor {
   #passQueued = false;
   readonly #schedule: Schedule;
   #running = false;
-  #finished: { resolve(outcome: RunOutcome): void; reject(error: unknown): void } | null = null;
+  #finished: ((outcome: RunOutcome) => void) | null = null;
   /** Where events go (SURFACE §10); pools subscribe to it. */
   readonly bus: EventBus;
   readonly #ticks = new TickClock();
@@ -275,15 +275,10 @@ export class Supervisor {
     return byPriority([...this.groups.values()]);
   }
 
-  /**
-   * Starts moving processes; resolves when a shutdown or restart has stopped
-   * everything. Rejects with the error when a pass throws (an fcgi socket
-   * that cannot be created at an automatic start): Python's main loop lets
-   * it end supervisord, leaving the processes running.
-   */
+  /** Starts moving processes; resolves when a shutdown or restart has stopped everything. */
   run(): Promise<RunOutcome> {
     this.#running = true;
-    const done = new Promise<RunOutcome>((resolve, reject) => (this.#finished = { resolve, reject }));
+    const done = new Promise<RunOutcome>((resolve) => (this.#finished = resolve));
     this.notify(supervisorStateChangeEvent("RUNNING"));
     return done;
   }
@@ -350,19 +345,9 @@ export class Supervisor {
     });
   }
 
-  /** One pass, or the end of the run when the pass throws. */
+  /** One pass: shutdown bookkeeping, every registered source, then the next timer. */
   #pass(): void {
     if (!this.#running) return;
-    try {
-      this.#step();
-    } catch (e) {
-      this.#stop();
-      this.#finished?.reject(e);
-    }
-  }
-
-  /** Shutdown bookkeeping, every registered source, then the next timer. */
-  #step(): void {
     const now = this.host.runtime.clock.monotonic();
     if (this.#mood < SupervisorState.RUNNING) {
       if (!this.#stopping) {
@@ -426,14 +411,10 @@ export class Supervisor {
   }
 
   #finish(): void {
-    this.#stop();
-    const outcome: RunOutcome = this.#mood === SupervisorState.RESTARTING ? "restart" : "shutdown";
-    this.#finished?.resolve(outcome);
-  }
-
-  #stop(): void {
     this.#running = false;
     this.#schedule.stop();
+    const outcome: RunOutcome = this.#mood === SupervisorState.RESTARTING ? "restart" : "shutdown";
+    this.#finished?.(outcome);
   }
 
   /** Every process of every group, groups by priority. */

@@ -69,21 +69,36 @@ export class ForegroundDaemon {
 
   /** Resolves once a line matches `pattern` `count` times; rejects after `timeoutMs`. */
   waitFor(pattern: RegExp, timeoutMs = 20_000, count = 1): Promise<void> {
-    const seen = () => this.lines().filter((l) => pattern.test(l)).length >= count;
+    return this.waitUntil(
+      () => this.lines().filter((l) => pattern.test(l)).length >= count,
+      String(pattern),
+      timeoutMs,
+    );
+  }
+
+  /**
+   * Resolves once `seen()` holds, checked whenever the daemon writes to
+   * stdout or exits (and every 100 ms, for conditions on files); rejects
+   * after `timeoutMs` or when the daemon exits first.
+   */
+  waitUntil(seen: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
     if (seen()) return Promise.resolve();
     return new Promise((resolve, reject) => {
+      const poll = setInterval(() => check(), 100);
       const timer = setTimeout(() => {
+        clearInterval(poll);
         this.#waiters.delete(check);
         reject(
-          new Error(`${this.side}: timed out waiting for ${pattern}; log so far:\n${this.#out}\nstderr:\n${this.#err}`),
+          new Error(`${this.side}: timed out waiting for ${what}; log so far:\n${this.#out}\nstderr:\n${this.#err}`),
         );
       }, timeoutMs);
       const check = () => {
         if (!seen() && this.#child.exitCode === null && this.#child.signalCode === null) return;
         clearTimeout(timer);
+        clearInterval(poll);
         this.#waiters.delete(check);
         if (seen()) resolve();
-        else reject(new Error(`${this.side}: exited before ${pattern}; log:\n${this.#out}\nstderr:\n${this.#err}`));
+        else reject(new Error(`${this.side}: exited before ${what}; log:\n${this.#out}\nstderr:\n${this.#err}`));
       };
       this.#waiters.add(check);
     });

@@ -90,6 +90,8 @@ class ProcessOutput implements ChildOutput {
   #stdout: RotatingFile | null = null;
   #stderr: RotatingFile | null = null;
   #open = false;
+  /** Channels already reported as not seekable (one WARN per process). */
+  readonly #unseekableReported = new Set<Channel>();
 
   constructor(
     rt: Runtime,
@@ -227,7 +229,7 @@ class ProcessOutput implements ChildOutput {
   #openChannel(channel: Channel): RotatingFile | null {
     const plan = this.#plans[channel];
     if (plan === null) return null;
-    return new RotatingFile(this.#rt.fs, plan.path, {
+    const file = new RotatingFile(this.#rt.fs, plan.path, {
       maxbytes: plan.maxbytes,
       backups: plan.backups,
       onError: (e, action) =>
@@ -235,6 +237,13 @@ class ProcessOutput implements ChildOutput {
           `${action} of ${channel} log ${pyRepr(plan.path)} for ${pyRepr(this.#name)} failed: ${errorText(e)}`,
         ),
     });
+    // Python's rollover calls tell() on a pipe and loses the channel (CRIT, ESPIPE); such a file is never
+    // rotated here, which is worth one warning when rotation was asked for (maxbytes > 0).
+    if (!file.seekable && plan.maxbytes > 0 && !this.#unseekableReported.has(channel)) {
+      this.#unseekableReported.add(channel);
+      this.#logger.warn(`${channel}_logfile for ${pyRepr(this.#name)} is not seekable; rotation disabled`);
+    }
+    return file;
   }
 
   #openOrReport(): void {

@@ -125,6 +125,31 @@ Deno.test("[LOG.child.write] rotation is checked after each chunk (15 KB burst, 
   equal(t.rt.fs.exists("/logs/web.out.2"), false);
 });
 
+Deno.test("[LOG.child.write] a pipe target (/dev/stdout) is never rotated: every byte kept, one WARN when maxbytes > 0", async () => {
+  const t = await setup({
+    stdout_logfile: "/dev/stdout",
+    stdout_logfile_maxbytes: 2048,
+    stderr_logfile: "/dev/stdout",
+  });
+  t.rt.fs.seedPipe("/dev/stdout");
+  const burst = "z".repeat(15190);
+  await t.run(() => {
+    t.child.writeStdout(burst);
+    t.child.writeStderr("err\n");
+  });
+  // A second run of the process opens the files again: no second warning.
+  t.output.open();
+  await t.output.close();
+  equal(t.rt.fs.readFileSync("/dev/stdout").length, burst.length + 4, "no byte lost, nothing rotated");
+  equal(t.rt.fs.exists("/dev/stdout.1"), false);
+  deepEqual(t.lines, [["warn", "stdout_logfile for 'web' is not seekable; rotation disabled"]]);
+
+  const quiet = await setup({ stdout_logfile: "/dev/stdout", stdout_logfile_maxbytes: 0, stderr_logfile: "NONE" });
+  quiet.rt.fs.seedPipe("/dev/stdout");
+  await quiet.run(() => quiet.child.writeStdout("line\n"));
+  deepEqual(quiet.lines, [], "maxbytes=0: nothing to disable, nothing logged (as Python)");
+});
+
 Deno.test("[LOG.child.auto] AUTO files are created empty with mode 0600 when the output is created", async () => {
   const t = await setup({ stdout_logfile: "AUTO", stderr_logfile: "AUTO" }, {
     cwd: "/srv",

@@ -50,6 +50,7 @@ export class RotatingFile {
   #file: SyncWriteFile | null = null;
   #size = 0;
   #regular = true;
+  #seekable = true;
   /** How the file is (re)opened: append, or write mode for special files that refuse append. */
   #mode: WriteOpenMode = "append";
   #failing = false;
@@ -71,6 +72,14 @@ export class RotatingFile {
   /** Bytes in the current file as this sink counts them. */
   get size(): number {
     return this.#size;
+  }
+
+  /**
+   * False when the file cannot seek (a pipe, a socket, a terminal, as
+   * `/dev/stdout` in a container): it is never rotated.
+   */
+  get seekable(): boolean {
+    return this.#seekable;
   }
 
   /** True while a file descriptor is open. */
@@ -153,6 +162,7 @@ export class RotatingFile {
       const info = file.stat();
       this.#size = info.size;
       this.#regular = info.isFile;
+      this.#seekable = file.seekable();
     } catch {
       this.#size = 0;
       this.#regular = false;

@@ -11,7 +11,7 @@
 import * as assert from "./_contract_assert.ts";
 import { AccessMode } from "./types.ts";
 import { AlreadyExistsError, IsADirectoryError, NotADirectoryError, NotFoundError, RuntimeError } from "./errors.ts";
-import { type ContractCase, isRoot, within, withTempDir } from "./_contract_util.ts";
+import { BASE_ENV, type ContractCase, isRoot, run, withChild, within, withTempDir } from "./_contract_util.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -195,5 +195,31 @@ export const fsCases: ContractCase[] = [
     assert.ok((await rt.fs.stat(rt.execPath))?.isFile === true);
     rt.stdout.write("");
     assert.equal(typeof rt.stderr.isTerminal(), "boolean");
+  }],
+  ["fs openWriteSync: a pipe is not seekable; a regular file and /dev/null are", async (rt) => {
+    await withTempDir(rt, async (dir) => {
+      const file = rt.fs.openWriteSync(`${dir}/log`, "append");
+      const devNull = rt.fs.openWriteSync("/dev/null", "append");
+      assert.deepEqual([file.seekable(), devNull.seekable()], [true, true]);
+      file.close();
+      devNull.close();
+    });
+    // A named pipe with a reader, as /dev/stdout is in a container whose output is read by a pipe.
+    await withTempDir(rt, async (dir) => {
+      const fifo = `${dir}/fifo`;
+      const made = await run(rt, { path: "/usr/bin/mkfifo", argv: ["mkfifo", fifo], env: { ...BASE_ENV } });
+      assert.equal(made.status.code, 0);
+      const reader = { path: "/bin/sh", argv: ["sh", "-c", 'exec sleep 30 <"$0"', fifo], env: { ...BASE_ENV } };
+      await withChild(rt, reader, () => {
+        // Blocks until the reader has opened its end, as opening a FIFO does.
+        const pipe = rt.fs.openWriteSync(fifo, "append");
+        try {
+          assert.equal(pipe.seekable(), false);
+        } finally {
+          pipe.close();
+        }
+        return Promise.resolve();
+      });
+    });
   }],
 ];

@@ -45,3 +45,21 @@ export function argv0FromCmdline(cmdline: Uint8Array): string | undefined {
   const first = new TextDecoder().decode(end === -1 ? cmdline : cmdline.subarray(0, end));
   return first === "" ? undefined : first;
 }
+
+const S_IFMT = 0o170000;
+const S_IFIFO = 0o010000;
+const S_IFCHR = 0o020000;
+const S_IFSOCK = 0o140000;
+
+/**
+ * Whether an open file can seek, from its `st_mode`: pipes and sockets
+ * cannot, nor can a character device that is a terminal (`/dev/null` can).
+ *
+ * @param mode The file's `st_mode`.
+ * @param isTerminal Asked only for a character device.
+ */
+export function seekable(mode: number, isTerminal: () => boolean): boolean {
+  const type = mode & S_IFMT;
+  if (type === S_IFIFO || type === S_IFSOCK) return false;
+  return type !== S_IFCHR || !isTerminal();
+}

@@ -9,9 +9,10 @@
 
 import fs from "node:fs";
 import fsp from "node:fs/promises";
+import { isatty } from "node:tty";
 import type { AppendFile, FileInfo, FileSystem, SyncWriteFile, WriteOpenMode } from "./types.ts";
 import { errnoCodeOf, mapError } from "./_map_error.ts";
-import { writeAllSync } from "./_io.ts";
+import { seekable, writeAllSync } from "./_io.ts";
 
 async function wrap<T>(fn: () => Promise<T>): Promise<T> {
   try {
@@ -102,6 +103,7 @@ function openWriteSync(path: string, how: WriteOpenMode, mode?: number): SyncWri
       }
     },
     stat: () => wrapSync(() => toInfo(fs.fstatSync(fd))),
+    seekable: () => wrapSync(() => seekable(fs.fstatSync(fd).mode, () => isatty(fd))),
     close() {
       if (closed) return;
       closed = true;

@@ -13,7 +13,7 @@ import { access as nodeAccess } from "node:fs/promises";
 import type { AppendFile, FileInfo, FileSystem, SyncWriteFile, WriteOpenMode } from "./types.ts";
 import { mapError } from "./_map_error.ts";
 import { errorForCode } from "./errors.ts";
-import { writeAllSync } from "./_io.ts";
+import { seekable, writeAllSync } from "./_io.ts";
 
 async function wrap<T>(fn: () => Promise<T>): Promise<T> {
   try {
@@ -101,6 +101,7 @@ function openWriteSync(path: string, how: WriteOpenMode, mode?: number): SyncWri
       }
     },
     stat: () => wrapSync(() => toInfo(file.statSync())),
+    seekable: () => wrapSync(() => seekable(file.statSync().mode ?? 0, () => file.isTerminal())),
     close() {
       if (closed) return;
       closed = true;

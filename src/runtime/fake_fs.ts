@@ -15,6 +15,7 @@ import { errorForCode } from "./errors.ts";
 const S_IFREG = 0o100000;
 const S_IFDIR = 0o040000;
 const S_IFSOCK = 0o140000;
+const S_IFIFO = 0o010000;
 
 /** One inode; hard links share the object. */
 interface Node {
@@ -91,6 +92,17 @@ export class FakeFileSystem implements FileSystem {
       acc += `/${part}`;
       if (!this.#nodes.has(acc)) this.#nodes.set(acc, this.#newNode(S_IFDIR, opts.mode ?? 0o755));
     }
+  }
+
+  /**
+   * Creates a named pipe: writes to it are kept (read them back with
+   * `readFileSync`) and an open pipe is not seekable, as `/dev/stdout` in a
+   * container.
+   */
+  seedPipe(path: string): void {
+    const p = this.#abs(path);
+    this.seedDir(parentOf(p));
+    this.#nodes.set(p, this.#newNode(S_IFIFO, 0o600));
   }
 
   /** Creates a unix socket entry, as binding a socket does. */
@@ -180,6 +192,7 @@ export class FakeFileSystem implements FileSystem {
         node.mtime = this.#host.now();
       },
       stat: () => infoOf(node),
+      seekable: () => node.type !== S_IFIFO && node.type !== S_IFSOCK,
       close: () => void (closed = true),
     };
   }
@@ -366,7 +379,7 @@ export class FakeFileSystem implements FileSystem {
     if (existing !== undefined) {
       if (existing.type === S_IFDIR) throw errorForCode("EISDIR", `open '${path}': Is a directory`);
       if (!this.#permits(existing, 2)) throw errorForCode("EACCES", `open '${path}': Permission denied`);
-      if (truncate) existing.data = new Uint8Array(0);
+      if (truncate && existing.type === S_IFREG) existing.data = new Uint8Array(0);
       existing.mtime = this.#host.now();
       return existing;
     }
@@ -410,7 +423,7 @@ function infoOf(node: Node): FileInfo {
   return {
     isFile: node.type === S_IFREG,
     isDirectory: node.type === S_IFDIR,
-    size: node.type === S_IFREG ? node.data.length : 4096,
+    size: node.type === S_IFREG ? node.data.length : node.type === S_IFDIR ? 4096 : 0,
     mode: node.type | node.perm,
     uid: node.uid,
     gid: node.gid,

@@ -305,6 +305,12 @@ export interface SyncWriteFile {
   write(data: Uint8Array): void;
   /** What fstat(2) reports for the open file. */
   stat(): FileInfo;
+  /**
+   * False when the file cannot seek: a pipe, a socket or a terminal
+   * (`/dev/stdout` in a container), where Python's `tell()` fails with
+   * ESPIPE. Regular files and devices such as `/dev/null` seek.
+   */
+  seekable(): boolean;
   /** Closes the descriptor; later calls do nothing. */
   close(): void;
 }

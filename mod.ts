@@ -80,8 +80,8 @@ export { SAMPLE_SUPERVISORD_CONF } from "./src/cli/sample_conf.ts";
 // Running and embedding supervisord
 export { runSupervisord, startSupervisor } from "./src/embed.ts";
 export type { StartedDaemon, SupervisorHandle } from "./src/embed.ts";
-export { cliHostOf, runCli } from "./src/cli.ts";
-export type { CliHost, DaemonRun, StartDaemon } from "./src/cli.ts";
+export { cliHostOf, runCli } from "./src/main.ts";
+export type { CliHost, DaemonCarry, DaemonRun, StartDaemon } from "./src/main.ts";
 export type { CtlInvocation } from "./src/ctl/main.ts";
 export { startDaemon } from "./src/daemon.ts";
 export type { DaemonHooks, DaemonOutcome } from "./src/daemon.ts";
@@ -92,7 +92,7 @@ export { createBunRuntime } from "./src/runtime/bun.ts";
 export * from "./src/runtime/types.ts";
 
 // Processes, their control, and events
-export { ProcessState, processStateName, SupervisorState, supervisorStateName } from "./src/process/states.ts";
+export { ProcessState, processStateName, SupervisorState, supervisorStateName } from "./src/states.ts";
 export type { ControlFailure, ControlOptions, ControlOutcome, ControlResult } from "./src/process/control.ts";
 export { ABSTRACT_EVENT_TYPES, EVENT_PARENTS, EventBus } from "./src/events/events.ts";
 export type {
@@ -106,7 +106,7 @@ export type { Logger } from "./src/logging/types.ts";
 
 // XML-RPC and plugins
 export { RpcDispatcher } from "./src/rpc/dispatcher.ts";
-export type { MethodDef, MethodSpec, RpcHandler, RpcLogger, RpcReply } from "./src/rpc/dispatcher.ts";
+export type { MethodDef, MethodSpec, MethodTable, RpcHandler, RpcLogger, RpcReply } from "./src/rpc/dispatcher.ts";
 export { faultName, Faults, RpcError } from "./src/rpc/faults.ts";
 export type { FaultCode, FaultName } from "./src/rpc/faults.ts";
 export {

@@ -11,7 +11,7 @@
  */
 
 import { deepEqual } from "node:assert/strict";
-import { CaptureSplitter } from "../src/events/capture.ts";
+import { CaptureSplitter } from "../src/logging/capture.ts";
 import {
   eventEnvelope,
   processCommunicationEvent,

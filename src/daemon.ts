@@ -15,7 +15,7 @@ import { pythonStartupEnv } from "./cli/python_env.ts";
 import { parseGroup, parsePasswd } from "./config/datatypes.ts";
 import type { SupervisorConfig } from "./config/schema.ts";
 import type { ServerOptions } from "./config/server_options.ts";
-import type { DaemonRun } from "./cli.ts";
+import type { DaemonRun } from "./main.ts";
 import { type DaemonHttp, openDaemonHttp } from "./daemon_http.ts";
 import {
   type CopyUser,
@@ -118,7 +118,7 @@ export async function startDaemon(
   for (const m of messages.info) logger.info(m);
   if (!options.nocleanup) await cleanupAutoChildLogs(rt, logger, options.childlogdir, options.identifier);
 
-  const bus = (run.carry.bus ??= new EventBus()) as EventBus;
+  const bus = run.carry.bus ??= new EventBus();
   bus.clear();
   const sup = createEngine(rt, logger, options, bus);
   let http;

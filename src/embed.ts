@@ -9,7 +9,7 @@
  * @module
  */
 
-import { cliHostOf, runCli } from "./cli.ts";
+import { cliHostOf, runCli } from "./main.ts";
 import { type DaemonHooks, startDaemon, type StartedDaemon } from "./daemon.ts";
 import type { Runtime } from "./runtime/types.ts";
 

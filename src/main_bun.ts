@@ -6,7 +6,7 @@
  * @module
  */
 
-import { cliHostOf, runCli } from "./cli.ts";
+import { cliHostOf, runCli } from "./main.ts";
 import { startDaemon } from "./daemon.ts";
 import { createBunRuntime } from "./runtime/bun.ts";
 

@@ -26,9 +26,6 @@ import { dirname, join } from "../config/pypath.ts";
 import { pyRepr, pyReprList } from "../config/pyrepr.ts";
 import { getopt, GetoptError, type GetoptResult } from "./getopt.ts";
 
-/** The package version `supervisord -v` prints (SURFACE GEN.version). */
-export const SUPERVISOR_VERSION = "4.2.5";
-
 /**
  * A command-line or startup error that Python reports through
  * `Options.usage`: `message` is the text after `Error: ` (exit status 2).

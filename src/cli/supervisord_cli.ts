@@ -18,10 +18,10 @@ import {
   parseSupervisordArgs,
   resolveFrom,
   ROOT_SEARCH_WARNING,
-  SUPERVISOR_VERSION,
   type SupervisordOverrides,
   UsageError,
 } from "./supervisord_args.ts";
+import { SUPERVISOR_VERSION } from "../version.ts";
 
 /** What the command line needs from the host. */
 export interface CliEnv {

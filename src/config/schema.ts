@@ -12,6 +12,7 @@
  */
 
 import type { LogLevelName } from "./datatypes.ts";
+import { EVENT_PARENTS } from "../event_types.ts";
 
 /** `stdout_logfile=AUTO`: a file supervisord names and creates in childlogdir. */
 export const AUTO_LOGFILE = "AUTO";
@@ -363,36 +364,8 @@ export const DEFAULT_RESULT_HANDLER = DEFAULTS.eventlistener.result_handler;
 /** The one rpcinterface factory we implement natively. */
 export const MAIN_RPCINTERFACE_FACTORY = "supervisor.rpcinterface:make_main_rpcinterface";
 
-/** Every event type name `events=` accepts (supervisor/events.py `EventTypes`). */
-export const EVENT_TYPE_NAMES: readonly string[] = [
-  "EVENT",
-  "PROCESS_STATE",
-  "PROCESS_STATE_STOPPED",
-  "PROCESS_STATE_EXITED",
-  "PROCESS_STATE_STARTING",
-  "PROCESS_STATE_STOPPING",
-  "PROCESS_STATE_BACKOFF",
-  "PROCESS_STATE_FATAL",
-  "PROCESS_STATE_RUNNING",
-  "PROCESS_STATE_UNKNOWN",
-  "PROCESS_COMMUNICATION",
-  "PROCESS_COMMUNICATION_STDOUT",
-  "PROCESS_COMMUNICATION_STDERR",
-  "PROCESS_LOG",
-  "PROCESS_LOG_STDOUT",
-  "PROCESS_LOG_STDERR",
-  "REMOTE_COMMUNICATION",
-  "SUPERVISOR_STATE_CHANGE",
-  "SUPERVISOR_STATE_CHANGE_RUNNING",
-  "SUPERVISOR_STATE_CHANGE_STOPPING",
-  "TICK",
-  "TICK_5",
-  "TICK_60",
-  "TICK_3600",
-  "PROCESS_GROUP",
-  "PROCESS_GROUP_ADDED",
-  "PROCESS_GROUP_REMOVED",
-];
+/** Every event type name `events=` accepts (supervisor/events.py `EventTypes`), from the one table. */
+export const EVENT_TYPE_NAMES: readonly string[] = Object.keys(EVENT_PARENTS);
 
 /** supervisord's order for configs: by priority, then by name (code points). */
 export function compareConfigs(

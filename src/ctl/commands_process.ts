@@ -14,7 +14,7 @@
  */
 
 import { splitNamespec } from "../config/namespec.ts";
-import { type ProcessState, STOPPED_STATES } from "../process/states.ts";
+import { type ProcessState, STOPPED_STATES } from "../states.ts";
 import { Faults } from "../rpc/faults.ts";
 import { Double, pyStr, type XmlRpcStruct, type XmlRpcValue } from "../rpc/xmlrpc_value.ts";
 import { PY_FILES, PyError, RpcFault } from "./py_errors.ts";

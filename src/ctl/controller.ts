@@ -15,14 +15,12 @@
 import { Faults } from "../rpc/faults.ts";
 import { pyStr, type XmlRpcValue } from "../rpc/xmlrpc_value.ts";
 import type { Runtime } from "../runtime/types.ts";
+import { API_VERSION } from "../version.ts";
 import { ProtocolError, RpcClient, RpcFault, SocketError } from "./client.ts";
 import { EndOfInput, errorLine } from "./py_errors.ts";
 import type { CtlOptions } from "./options.ts";
 import { Interrupts, LineInput, type ReadToken } from "./_input.ts";
 import { parseLine } from "./_text.ts";
-
-/** The only API version this client talks to (GEN.apiversion). */
-const API_VERSION = "3.0";
 
 /** LSB init-script exit statuses (supervisorctl's `LSBInitExitStatuses`). */
 export const Exit = {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type CliHost, cliHostOf, runCli } from "../cli.ts";
+import { type CliHost, cliHostOf, runCli } from "../main.ts";
 import { fakeRuntime, serveStub } from "./_testing.ts";
 
 const noDaemon = () => Promise.reject(new Error("the daemon must not start"));

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { b, t } from "../logging/_testing.ts";
 import type { Logger } from "../logging/types.ts";
 import { RecordingLogger } from "../test_support.ts";
 import type { SupervisorEvent } from "./events.ts";
@@ -20,18 +21,7 @@ export class LogRecorder extends RecordingLogger {
   }
 }
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-
-/** UTF-8 bytes of `text`. */
-export function b(text: string): Uint8Array {
-  return encoder.encode(text);
-}
-
-/** UTF-8 text of `data`. */
-export function t(data: Uint8Array): string {
-  return decoder.decode(data);
-}
+export { b, t };
 
 /** A listener process for pool tests: scripted running flag and stdin, recorded writes. */
 export class FakeListener implements PoolListener {

@@ -23,7 +23,7 @@
 import { pyRepr } from "../config/pyrepr.ts";
 import { pyBytesRepr } from "../logging/py_bytes_repr.ts";
 import type { Channel, Logger } from "../logging/types.ts";
-import { ListenerState, listenerStateName } from "../process/states.ts";
+import { ListenerState, listenerStateName } from "../states.ts";
 import type { SupervisorEvent } from "./events.ts";
 
 /** Thrown by a result handler to reject the event (it is re-sent later). */

@@ -25,7 +25,7 @@
  */
 
 import type { Logger } from "../logging/types.ts";
-import { ListenerState } from "../process/states.ts";
+import { ListenerState } from "../states.ts";
 import {
   type EventBus,
   type EventCallback,

@@ -14,7 +14,7 @@
 import { makeNamespec } from "../config/namespec.ts";
 import type { Channel } from "../logging/types.ts";
 import type { ProcessGroup } from "../process/group.ts";
-import { ProcessState, RUNNING_STATES, supervisorStateName } from "../process/states.ts";
+import { ProcessState, RUNNING_STATES, supervisorStateName } from "../states.ts";
 import type { Subprocess } from "../process/subprocess.ts";
 import type { FileSystem } from "../runtime/types.ts";
 import { allProcesses, type ApiContext } from "../rpc/api_context.ts";

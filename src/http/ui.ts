@@ -42,11 +42,11 @@
  * @module
  */
 
-import { SUPERVISOR_VERSION } from "../cli/supervisord_args.ts";
+import { SUPERVISOR_VERSION } from "../version.ts";
 import type { Channel } from "../logging/types.ts";
 import { type ApiContext, resolve } from "../rpc/api_context.ts";
 import { RpcError } from "../rpc/faults.ts";
-import { supervisorStateName } from "../process/states.ts";
+import { supervisorStateName } from "../states.ts";
 import { errorResponse, SERVER_HEADER } from "./_responses.ts";
 import { isUiAction, runAction } from "./_ui_actions.ts";
 import { logPath, readLogChunk, snapshot, uiProcess } from "./_ui_data.ts";

@@ -1,5 +1,6 @@
 /**
- * Test helpers for the logging folder: a child pipe the test feeds.
+ * Test helpers for the logging folder: a child pipe the test feeds, and
+ * byte/text shorthands.
  *
  * Python counterpart: none (Python's tests read from real pipes).
  * @module
@@ -51,4 +52,17 @@ export function bytePipe() {
       poke();
     },
   };
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** UTF-8 bytes of `text`. */
+export function b(text: string): Uint8Array {
+  return encoder.encode(text);
+}
+
+/** UTF-8 text of `data`. */
+export function t(data: Uint8Array): string {
+  return decoder.decode(data);
 }

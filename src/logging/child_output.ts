@@ -23,7 +23,7 @@ import { AUTO_LOGFILE, type ProcessConfig } from "../config/schema.ts";
 import type { Runtime } from "../runtime/types.ts";
 import { createAutoChildLog } from "./_auto_childlog.ts";
 import { type ChunkReader, chunkReader } from "./_chunk_reader.ts";
-import { CaptureSplitter, commEventLogLine, type OutputPiece } from "../events/capture.ts";
+import { CaptureSplitter, commEventLogLine, type OutputPiece } from "./capture.ts";
 import { pyBytesRepr } from "./py_bytes_repr.ts";
 import { RotatingFile } from "./rotating_file.ts";
 import { stripAnsi } from "./strip_ansi.ts";

@@ -10,7 +10,7 @@
 import { RecordingLogger } from "../test_support.ts";
 import { FakeRuntime } from "../runtime/fake.ts";
 import type { SpawnOptions } from "../runtime/types.ts";
-import { ProcessState, processStateName, SupervisorState } from "./states.ts";
+import { ProcessState, processStateName, SupervisorState } from "../states.ts";
 import type { ProcessHost, Subprocess } from "./subprocess.ts";
 
 export { programConfig, RecordingLogger } from "../test_support.ts";

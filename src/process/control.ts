@@ -30,7 +30,7 @@ import {
   SIGNALLABLE_STATES,
   STOPPED_STATES,
   SupervisorState,
-} from "./states.ts";
+} from "../states.ts";
 import type { Subprocess } from "./subprocess.ts";
 import type { Supervisor } from "./supervisor.ts";
 

@@ -10,7 +10,7 @@
 
 import type { ProcessGroupConfig } from "../config/schema.ts";
 import type { EventListenerPool } from "../events/pool.ts";
-import { ProcessState, STOPPED_STATES } from "./states.ts";
+import { ProcessState, STOPPED_STATES } from "../states.ts";
 import type { Subprocess } from "./subprocess.ts";
 
 /** A live process group. */

@@ -35,7 +35,7 @@ import { SpawnError } from "./exec_args.ts";
 import { defaultRestartPolicy, type RestartPolicy } from "./restart_policy.ts";
 import { dispatcherFailureText, spawnFailureText } from "./spawn_failure.ts";
 import { ResourceHold, type SpawnResource, SpawnResourceError } from "./spawn_resource.ts";
-import { ProcessState, processStateName, SupervisorState } from "./states.ts";
+import { ProcessState, processStateName, SupervisorState } from "../states.ts";
 
 /** What a process needs from the engine that owns it. */
 export interface ProcessHost {

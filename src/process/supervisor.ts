@@ -35,7 +35,7 @@ import type { ChildOutput, Logger } from "../logging/types.ts";
 import type { Runtime, SpawnOptions } from "../runtime/types.ts";
 import { attachFcgiSocket } from "./fcgi_sockets.ts";
 import { byPriority, ProcessGroup } from "./group.ts";
-import { ProcessState, processStateName, SupervisorState } from "./states.ts";
+import { ProcessState, processStateName, SupervisorState } from "../states.ts";
 import { type DueSource, Schedule } from "./schedule.ts";
 import { type ProcessHost, Subprocess } from "./subprocess.ts";
 

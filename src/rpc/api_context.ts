@@ -13,7 +13,7 @@ import { splitNamespec } from "../config/namespec.ts";
 import type { ProcessGroupConfig } from "../config/schema.ts";
 import type { MainLogger } from "../logging/types.ts";
 import type { ProcessGroup } from "../process/group.ts";
-import { SupervisorState } from "../process/states.ts";
+import { SupervisorState } from "../states.ts";
 import type { Subprocess } from "../process/subprocess.ts";
 import type { Supervisor } from "../process/supervisor.ts";
 import type { Runtime } from "../runtime/types.ts";

@@ -22,7 +22,7 @@ import { AUTO_LOGFILE, fcgiSocketUrl, type ProcessConfig, type ProcessGroupConfi
 import type { Channel } from "../logging/types.ts";
 import type { Subprocess } from "../process/subprocess.ts";
 import { type ApiContext, guard } from "./api_context.ts";
-import type { RpcHandler } from "./dispatcher.ts";
+import type { RpcHandler } from "./methods.ts";
 import { Faults, RpcError } from "./faults.ts";
 import { pyStr, type XmlRpcValue } from "./xmlrpc_value.ts";
 

@@ -36,29 +36,11 @@ import { pyRepr } from "../config/pyrepr.ts";
 import { Faults, RpcError } from "./faults.ts";
 import { decodeMethodCall, encodeFault, encodeMethodResponse, XmlRpcParseError } from "./xmlrpc_codec.ts";
 import type { XmlRpcValue } from "./xmlrpc_value.ts";
+import type { MethodDef, MethodSpec, MethodTable } from "./methods.ts";
 import { systemMethods } from "./system_api.ts";
 import { PyException, tracebackText } from "../process/py_exception.ts";
 
-/** A method implementation: gets the decoded parameters, returns the result (or a promise of it). */
-export type RpcHandler = (params: readonly XmlRpcValue[]) => unknown | Promise<unknown>;
-
-/** What `system.*` introspection reports about a method. */
-export interface MethodSpec {
-  /** Full name, `namespace.method` (`supervisor.getPID`). */
-  readonly name: string;
-  /** `[returnType, ...paramTypes]`, as `system.methodSignature` returns it. */
-  readonly signature: readonly string[];
-  /** How many trailing parameters may be left out (Python defaults, e.g. `wait=True`). Default 0. */
-  readonly optional?: number;
-  /** The `system.methodHelp` text. */
-  readonly help: string;
-}
-
-/** A method to register: its spec and its handler. */
-export interface MethodDef extends MethodSpec {
-  /** Answers calls. */
-  readonly handler: RpcHandler;
-}
+export type { MethodDef, MethodSpec, MethodTable, RpcHandler } from "./methods.ts";
 
 /** The main-log lines the dispatcher writes. */
 export type RpcLogger = Pick<Logger, "error" | "critical" | "trace">;
@@ -69,7 +51,7 @@ export type RpcReply = { status: 200; body: string } | { status: 400 | 500; body
 const lossyUtf8 = new TextDecoder();
 
 /** A method registry with supervisord's dispatch rules. */
-export class RpcDispatcher {
+export class RpcDispatcher implements MethodTable {
   readonly #methods = new Map<string, MethodDef>();
   readonly #logger: RpcLogger | undefined;
 

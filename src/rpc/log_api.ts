@@ -30,7 +30,7 @@ import type { Subprocess } from "../process/subprocess.ts";
 import { BrokenPipeError } from "../runtime/errors.ts";
 import type { ByteWriter, Clock } from "../runtime/types.ts";
 import { allProcesses, type ApiContext, guard, resolve } from "./api_context.ts";
-import type { RpcHandler } from "./dispatcher.ts";
+import type { RpcHandler } from "./methods.ts";
 import { Faults, RpcError } from "./faults.ts";
 import { decodeLogText, exists, pyInt, readFile, tailFile, type TailResult } from "./_log_read.ts";
 import { pyStr, type XmlRpcValue } from "./xmlrpc_value.ts";

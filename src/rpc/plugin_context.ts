@@ -20,7 +20,7 @@ import { type EventTypeName, isEventTypeName, type SupervisorEvent } from "../ev
 import type { Logger } from "../logging/types.ts";
 import { type ControlOptions, type ControlResult, ProcessControl } from "../process/control.ts";
 import type { ProcessGroup } from "../process/group.ts";
-import { processStateName } from "../process/states.ts";
+import { processStateName } from "../states.ts";
 import type { Subprocess } from "../process/subprocess.ts";
 import type { Supervisor } from "../process/supervisor.ts";
 import type { Clock, Runtime } from "../runtime/types.ts";

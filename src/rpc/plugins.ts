@@ -19,7 +19,7 @@ import type { RpcInterfaceConfig } from "../config/schema.ts";
 import type { Logger } from "../logging/types.ts";
 import { RuntimeError } from "../runtime/errors.ts";
 import type { Runtime } from "../runtime/types.ts";
-import type { MethodDef } from "./dispatcher.ts";
+import type { MethodDef } from "./methods.ts";
 import { RpcError } from "./faults.ts";
 import { encodeValue } from "./xmlrpc_codec.ts";
 import type { XmlRpcValue } from "./xmlrpc_value.ts";

@@ -8,7 +8,7 @@
  */
 
 import type { ProcessGroup } from "../process/group.ts";
-import { ProcessState, processStateName } from "../process/states.ts";
+import { ProcessState, processStateName } from "../states.ts";
 import type { Subprocess } from "../process/subprocess.ts";
 
 /** The wire struct, keys as Python spells them. */

@@ -16,7 +16,8 @@
 import type { RpcInterfaceConfig } from "../config/schema.ts";
 import type { Logger } from "../logging/types.ts";
 import type { Runtime } from "../runtime/types.ts";
-import type { MethodDef, RpcDispatcher } from "./dispatcher.ts";
+import type { RpcDispatcher } from "./dispatcher.ts";
+import type { MethodDef } from "./methods.ts";
 import { loadPlugin, PluginLoadError } from "./plugins.ts";
 
 /**

@@ -12,7 +12,7 @@
  */
 
 import { makeNamespec } from "../config/namespec.ts";
-import { SUPERVISOR_VERSION } from "../cli/supervisord_args.ts";
+import { API_VERSION, SUPERVISOR_VERSION } from "../version.ts";
 import {
   type ControlOutcome,
   type ControlResult,
@@ -21,18 +21,15 @@ import {
   ProcessControl,
 } from "../process/control.ts";
 import type { ProcessGroup } from "../process/group.ts";
-import { SIGNALLABLE_STATES, supervisorStateName } from "../process/states.ts";
+import { SIGNALLABLE_STATES, supervisorStateName } from "../states.ts";
 import { allProcesses, type ApiContext, guard, requestStop, resolve } from "./api_context.ts";
-import type { RpcHandler } from "./dispatcher.ts";
+import type { RpcHandler } from "./methods.ts";
 import { Faults, RpcError } from "./faults.ts";
 import { processInfo } from "./process_info.ts";
 import { groupParam, namespecParam, signalParam, truthParam } from "./_py_params.ts";
 import { pyStr, type XmlRpcValue } from "./xmlrpc_value.ts";
 
 export { POLL_MS };
-
-/** The RPC API version clients check (SURFACE GEN.apiversion). */
-export const API_VERSION = "3.0";
 
 /** One entry of a group/all result array. */
 export interface ResultStruct {

@@ -13,7 +13,7 @@
  * @module
  */
 
-import type { MethodDef, MethodSpec, RpcHandler } from "./dispatcher.ts";
+import type { MethodDef, MethodSpec, RpcHandler } from "./methods.ts";
 
 /** One `supervisor.*` entry; an alias has no own help and shares its target's handler. */
 export interface SupervisorMethodSpec extends MethodSpec {

@@ -25,7 +25,7 @@
 
 import { Faults, RpcError } from "./faults.ts";
 import { isStruct, pyTypeName, type XmlRpcStruct, type XmlRpcValue } from "./xmlrpc_value.ts";
-import type { MethodDef, RpcDispatcher } from "./dispatcher.ts";
+import type { MethodDef, MethodTable } from "./methods.ts";
 
 /** Signatures and help texts of the `system.*` methods. */
 export const SYSTEM_METHODS = [
@@ -84,7 +84,7 @@ function unpack(params: XmlRpcValue | undefined): readonly XmlRpcValue[] {
   throw new RpcError(Faults.INCORRECT_PARAMETERS); // TypeError: argument after * must be an iterable
 }
 
-async function oneCall(d: RpcDispatcher, call: XmlRpcValue): Promise<unknown> {
+async function oneCall(d: MethodTable, call: XmlRpcValue): Promise<unknown> {
   // Python reads the entry before its try block: a non-struct entry fails the whole request (HTTP 500).
   if (!isStruct(call)) throw new PyException("AttributeError", `'${pyTypeName(call)}' object has no attribute 'get'`);
   const s: XmlRpcStruct = call;
@@ -111,7 +111,7 @@ async function oneCall(d: RpcDispatcher, call: XmlRpcValue): Promise<unknown> {
  * @param calls The `calls` parameter as received.
  * @returns One bare result or fault struct per call.
  */
-export async function multicall(d: RpcDispatcher, calls: XmlRpcValue | undefined): Promise<unknown[]> {
+export async function multicall(d: MethodTable, calls: XmlRpcValue | undefined): Promise<unknown[]> {
   if (!Array.isArray(calls)) throw new RpcError(Faults.INCORRECT_PARAMETERS);
   const results: unknown[] = [];
   for (const call of calls) results.push(await oneCall(d, call));
@@ -119,7 +119,7 @@ export async function multicall(d: RpcDispatcher, calls: XmlRpcValue | undefined
 }
 
 /** The `system.*` method definitions, bound to dispatcher `d`. */
-export function systemMethods(d: RpcDispatcher): MethodDef[] {
+export function systemMethods(d: MethodTable): MethodDef[] {
   const spec = (name: unknown) => (typeof name === "string" ? d.spec(name) : undefined);
   const handlers: Record<(typeof SYSTEM_METHODS)[number]["name"], MethodDef["handler"]> = {
     "system.listMethods": () => d.names(),

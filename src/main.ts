@@ -22,6 +22,7 @@ import { runSupervisordCli } from "./cli/supervisord_cli.ts";
 import { pythonStartupEnv } from "./cli/python_env.ts";
 import { SAMPLE_SUPERVISORD_CONF } from "./cli/sample_conf.ts";
 import { DEMO_CONF } from "./demo_conf.ts";
+import type { EventBus } from "./events/events.ts";
 import { type CtlInvocation, runCtl } from "./ctl/main.ts";
 import { AccessMode, type Runtime } from "./runtime/types.ts";
 import { PyException, tracebackText } from "./process/py_exception.ts";
@@ -117,7 +118,13 @@ export interface DaemonRun {
   /** Reads the config file again as it was read at startup (RPC reloadConfig); throws ConfigError. */
   reread(): SupervisorConfig;
   /** State the daemon keeps from one run to the next (the same object every run). */
-  carry: Record<string, unknown>;
+  carry: DaemonCarry;
+}
+
+/** What the daemon keeps from one run to the next. */
+export interface DaemonCarry {
+  /** The event bus, made by the first run, so event serials go on across reloads (Python's are module-global). */
+  bus?: EventBus;
 }
 
 /** Runs the command line `args` (without argv0); resolves to the exit status. */
@@ -150,7 +157,7 @@ function runClient(args: readonly string[], host: CliHost, how: CtlInvocation): 
 
 /** supervisord proper: command line, config, then `start`, again after each reload request. */
 export async function runSupervisord(args: readonly string[], host: CliHost, start: StartDaemon): Promise<number> {
-  const carry: Record<string, unknown> = {};
+  const carry: DaemonCarry = {};
   for (let first = true;; first = false) {
     const outcome = await runSupervisordOnce(
       args,

@@ -28,8 +28,8 @@
  */
 
 import { pyRepr } from "../config/pyrepr.ts";
-import { stripAnsi } from "../logging/strip_ansi.ts";
-import type { Channel } from "../logging/types.ts";
+import { stripAnsi } from "./strip_ansi.ts";
+import type { Channel } from "./types.ts";
 
 const encoder = new TextEncoder();
 /** The token that starts a capture block. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type CliHost, pythonTempdir, runCli } from "./cli.ts";
+import { type CliHost, pythonTempdir, runCli } from "./main.ts";
 import type { SupervisorConfig } from "./config/schema.ts";
 import type { ServerOptions } from "./config/server_options.ts";
 import { SAMPLE_SUPERVISORD_CONF } from "./cli/sample_conf.ts";

@@ -245,6 +245,10 @@ export function createHttpHandler(opts: HttpFrontOptions): Handler {
       if (creds !== null) {
         const verdict = await checkBasicAuth(req.headers.get("authorization"), creds, opts.stderr);
         if (verdict === "unauthorized") {
+          // The client may still be sending its body (supervisorctl sends it
+          // after the head): take it in first, so closing the connection does
+          // not break the client's write before it reads the 401.
+          await readBody(req, opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
           return errorResponse(401, { "Connection": "close", "WWW-Authenticate": 'Basic realm="default"' });
         }
         if (verdict !== "ok") return errorResponse(verdict === "bad-request" ? 400 : 500);

@@ -159,6 +159,27 @@ Deno.test("[AUTH.basic,AUTH.401,AUTH.sha] with credentials every route needs the
   assertEquals(errs, ["malformed authorization info <aGk>\n", "unknown/unsupported auth method: digest\n"]);
 });
 
+Deno.test("[AUTH.401] a 401 is answered only after the request body has been taken in", async () => {
+  const h = createHttpHandler({ rpc: dispatcher(), credentials: { username: "user", password: "123" } });
+  let sent = 0;
+  const chunks = [getPid.slice(0, 20), getPid.slice(20)];
+  const body = new ReadableStream<Uint8Array>({
+    pull(c) {
+      const next = chunks[sent++];
+      if (next === undefined) c.close();
+      else c.enqueue(enc.encode(next));
+    },
+  }, { highWaterMark: 0 });
+  const req = new Request("http://localhost/RPC2", {
+    method: "POST",
+    body,
+    headers: { "Content-Length": String(getPid.length) },
+    duplex: "half",
+  } as RequestInit);
+  equal((await h(req)).status, 401);
+  equal(sent, 3); // both chunks and the end were pulled before the answer
+});
+
 Deno.test("[AUTH.noauth] without credentials no Authorization is needed or checked", async () => {
   const h = createHttpHandler({ rpc: dispatcher(), credentials: null });
   equal((await h(post("/RPC2", getPid, { Authorization: "Digest nonsense" }))).status, 200);

@@ -26,6 +26,7 @@ import { makeRpcInterfaces, RpcInterfaceError } from "./rpc/rpc_interfaces.ts";
 import { createPluginContext } from "./rpc/plugin_context.ts";
 import { createLogTails } from "./http/log_tails.ts";
 import { uiRoutes } from "./http/ui.ts";
+import { apiRoute } from "./api/routes.ts";
 import type { Listener, Runtime } from "./runtime/types.ts";
 import type { XmlRpcValue } from "./rpc/xmlrpc_value.ts";
 
@@ -89,6 +90,7 @@ export async function openDaemonHttp(input: DaemonHttpInput): Promise<DaemonHttp
   const rpc = { handle: async (body: Uint8Array) => (await made, dispatcher.handle(body)) };
   const logs = createLogTails(ctx);
   const ui = uiRoutes(ctx);
+  const api = apiRoute({ supervisor, logger, runtime: rt });
   const listeners = await openHttpServers(rt, logger, config.servers, {
     configfile: config.configfile,
     rpcInterfaces: makeInterfaces,
@@ -97,6 +99,7 @@ export async function openDaemonHttp(input: DaemonHttpInput): Promise<DaemonHttp
         rpc,
         logs,
         ui,
+        routes: server.api ? [api] : [],
         credentials: server.username === null ? null : { username: server.username, password: server.password ?? "" },
         stderr: (line) => rt.stderr.write(line),
       }),

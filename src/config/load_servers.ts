@@ -12,6 +12,8 @@ import { colonSeparatedUserGroup, type GroupEntry, inetAddress, octalType, type 
 import { ValueConversionError } from "./errors.ts";
 import { abspath, dirname, join, normalizePath } from "./pypath.ts";
 import type { OptionReader } from "./_reader.ts";
+import { readServerExtensions } from "./load_server_extensions.ts";
+import { pyRepr } from "./pyrepr.ts";
 import { DEFAULTS, type RpcInterfaceConfig, type ServerConfig } from "./schema.ts";
 
 /** What reading server sections needs. */
@@ -48,6 +50,17 @@ function credentials(
   return { username, password };
 }
 
+/** The section's extension keys; errors get supervisord's ` in section '…' (file: '…')` suffix. */
+function extensions(reader: OptionReader, section: string) {
+  try {
+    return readServerExtensions((key) => reader.get(section, key, null));
+  } catch (e) {
+    if (!(e instanceof ValueConversionError)) throw e;
+    const file = reader.parser.sectionFile(section) ?? "";
+    throw new ValueConversionError(`${e.message} in section ${pyRepr(section)} (file: ${pyRepr(file)})`);
+  }
+}
+
 /** All HTTP servers: every inet one first, then every unix one. */
 export function serverConfigsFromParser(ctx: ServerContext): ServerConfig[] {
   const { reader } = ctx;
@@ -66,6 +79,7 @@ export function serverConfigsFromParser(ctx: ServerContext): ServerConfig[] {
       ...auth,
       host,
       port: portNumber,
+      ...extensions(reader, section),
     });
   }
   for (const [name, section] of serverNames(reader, "unix_http_server")) {
@@ -106,6 +120,7 @@ export function serverConfigsFromParser(ctx: ServerContext): ServerConfig[] {
       ...auth,
       chmod,
       chown,
+      ...extensions(reader, section),
     });
   }
   return configs;

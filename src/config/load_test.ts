@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { ConfigError } from "./errors.ts";
 import { loadConfig } from "./load.ts";
 import { hostOf } from "./_testing.ts";
-import { AUTO_LOGFILE } from "./schema.ts";
+import { AUTO_LOGFILE, defaultServerExtensions } from "./schema.ts";
 
 Deno.test("[CFG.supervisord.logfile_maxbytes,CFG.supervisord.logfile_backups,CFG.supervisord.silent,CFG.supervisord.nocleanup,CFG.supervisord.strip_ansi,CFG.supervisord.identifier,CLI.here] loadConfig() applies supervisord's defaults to a minimal config", () => {
   const cfg = loadConfig("supervisord.conf", hostOf({ "/etc/sv/supervisord.conf": "[supervisord]\n" }));
@@ -130,6 +130,7 @@ password={SHA}abc
       password: "{SHA}abc",
       host: "127.0.0.1",
       port: 9001,
+      ...defaultServerExtensions(),
     },
     {
       family: "unix",
@@ -140,6 +141,7 @@ password={SHA}abc
       password: null,
       chmod: 0o700,
       chown: [-1, -1],
+      ...defaultServerExtensions(),
     },
   ]);
 });

@@ -246,6 +246,39 @@ export type ProcessGroupConfig =
   };
 
 /** An `[inet_http_server]` or `[unix_http_server]` section (SURFACE §3.3). */
+/** A metric family set of `metrics_families` (EXTENSIONS.md §8). */
+export type MetricsFamily = "native" | "node" | "supervisor_exporter";
+
+/**
+ * The extension keys of an HTTP server section (EXTENSIONS.md §8). Their
+ * defaults add `/api/v1` and nothing else; `api = false` restores
+ * supervisord's 404 on those paths.
+ */
+export interface ServerExtensions {
+  /** `api`: serve `/api/v1/*` behind the section's authentication. Default true. */
+  api: boolean;
+  /** `metrics`: serve `GET /metrics` (Prometheus text format 0.0.4). Default false. */
+  metrics: boolean;
+  /** `metrics_auth`: false exempts `/metrics` from basic auth. Default true. */
+  metrics_auth: boolean;
+  /** `metrics_families`: which families `/metrics` shows. Default `native node`. */
+  metrics_families: MetricsFamily[];
+  /** `metrics_process_tree`: CPU and RSS summed over each child's process group. Default false. */
+  metrics_process_tree: boolean;
+}
+
+/** The extension values of a server section that uses none of the extension keys. */
+export function defaultServerExtensions(): ServerExtensions {
+  return {
+    api: true,
+    metrics: false,
+    metrics_auth: true,
+    metrics_families: ["native", "node"],
+    metrics_process_tree: false,
+  };
+}
+
+/** An `[inet_http_server]` or `[unix_http_server]` section after conversion, with its extension keys. */
 export type ServerConfig =
   & {
     /** Text after the first `:` of the section name, or null. */
@@ -254,6 +287,7 @@ export type ServerConfig =
     username: string | null;
     password: string | null;
   }
+  & ServerExtensions
   & (
     | { family: "inet"; host: string; port: number }
     | { family: "unix"; file: string; chmod: number; chown: [number, number] }

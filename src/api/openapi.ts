@@ -1,0 +1,346 @@
+/**
+ * The OpenAPI 3.1 document of `/api/v1`, written by hand and served at
+ * `GET /api/v1/openapi.json`. The API's tests validate live responses
+ * against the schemas here (`openapi_test.ts`), so the document cannot
+ * drift from what the daemon answers.
+ *
+ * Python counterpart: none (process-compose's `swagger.yaml` is the peer).
+ * @module
+ */
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const nullable = (type: string, extra: Record<string, unknown> = {}) => ({ type: [type, "null"], ...extra });
+const jsonContent = (schema: unknown) => ({ "application/json": { schema } });
+const error = (description: string) => ({ description, content: jsonContent(ref("Error")) });
+const sse = (description: string) => ({
+  description,
+  content: { "text/event-stream": { schema: { type: "string" } } },
+});
+
+const ns = {
+  name: "ns",
+  in: "path",
+  required: true,
+  description: "A process (`name`, `group:name`); for control also a whole group (`group:*`)",
+  schema: { type: "string" },
+};
+const channel = { name: "stream", in: "path", required: true, schema: { enum: ["stdout", "stderr"] } };
+const waitParams = [
+  {
+    name: "wait",
+    in: "query",
+    description: "Answer once the operation is complete (default true)",
+    schema: { type: "string", enum: ["true", "false", "1", "0", "yes", "no", "on", "off"] },
+  },
+  {
+    name: "timeout",
+    in: "query",
+    description: "Longest wait: `30`, `500ms`, `30s`, `5m`; past it the answer is 202 with `pending` results",
+    schema: { type: "string" },
+  },
+];
+const jsonBodyOf = (schema: unknown) => ({
+  description: "Must be sent as `Content-Type: application/json` (may be empty)",
+  required: false,
+  content: jsonContent(schema),
+});
+
+const PROCESS = {
+  type: "object",
+  description: "supervisord's getProcessInfo struct, plus extension fields (null when not tracked)",
+  required: [
+    "name",
+    "group",
+    "namespec",
+    "start",
+    "stop",
+    "now",
+    "state",
+    "statename",
+    "spawnerr",
+    "exitstatus",
+    "logfile",
+    "stdout_logfile",
+    "stderr_logfile",
+    "pid",
+    "description",
+    "backoff",
+    "health",
+    "depends_on",
+    "waiting_on",
+    "restarts",
+    "next_start_at",
+    "cpu_seconds",
+    "rss_bytes",
+    "schedule",
+    "watch",
+  ],
+  additionalProperties: false,
+  properties: {
+    name: { type: "string" },
+    group: { type: "string" },
+    namespec: { type: "string" },
+    start: { type: "integer" },
+    stop: { type: "integer" },
+    now: { type: "integer" },
+    state: { type: "integer" },
+    statename: { enum: ["STOPPED", "STARTING", "RUNNING", "BACKOFF", "STOPPING", "EXITED", "FATAL", "UNKNOWN"] },
+    spawnerr: { type: "string" },
+    exitstatus: { type: "integer" },
+    logfile: { type: "string" },
+    stdout_logfile: { type: "string" },
+    stderr_logfile: { type: "string" },
+    pid: { type: "integer" },
+    description: { type: "string" },
+    backoff: { type: "integer" },
+    health: nullable("string"),
+    depends_on: nullable("array", { items: { type: "string" } }),
+    waiting_on: nullable("array", { items: { type: "string" } }),
+    restarts: nullable("integer"),
+    next_start_at: nullable("number"),
+    cpu_seconds: nullable("number"),
+    rss_bytes: nullable("integer"),
+    schedule: nullable("string"),
+    watch: nullable("array", { items: { type: "string" } }),
+  },
+};
+
+const SCHEMAS = {
+  Error: {
+    type: "object",
+    required: ["error"],
+    additionalProperties: false,
+    properties: {
+      error: {
+        type: "object",
+        required: ["code", "message"],
+        additionalProperties: false,
+        properties: {
+          code: {
+            description: "supervisord's fault name, or an HTTP-level code",
+            enum: [
+              "BAD_NAME",
+              "BAD_ARGUMENTS",
+              "BAD_SIGNAL",
+              "NO_FILE",
+              "NOT_EXECUTABLE",
+              "ALREADY_STARTED",
+              "NOT_RUNNING",
+              "STILL_RUNNING",
+              "SPAWN_ERROR",
+              "ABNORMAL_TERMINATION",
+              "SHUTDOWN_STATE",
+              "FAILED",
+              "NOT_FOUND",
+              "METHOD_NOT_ALLOWED",
+              "UNSUPPORTED_MEDIA_TYPE",
+            ],
+          },
+          message: { type: "string" },
+        },
+      },
+    },
+  },
+  Process: PROCESS,
+  ProcessList: {
+    type: "object",
+    required: ["processes"],
+    additionalProperties: false,
+    properties: { processes: { type: "array", items: ref("Process") } },
+  },
+  ControlResults: {
+    type: "object",
+    required: ["results"],
+    additionalProperties: false,
+    properties: {
+      results: {
+        type: "array",
+        items: {
+          type: "object",
+          required: ["group", "name", "namespec", "status"],
+          additionalProperties: false,
+          properties: {
+            group: { type: "string" },
+            name: { type: "string" },
+            namespec: { type: "string" },
+            status: { enum: ["ok", "error", "pending"] },
+            error: ref("Error/properties/error"),
+          },
+        },
+      },
+    },
+  },
+  LogRead: {
+    type: "object",
+    required: ["offset", "next_offset", "size", "data"],
+    additionalProperties: false,
+    properties: {
+      offset: { type: "integer", description: "Where the data starts" },
+      next_offset: { type: "integer", description: "Where the next read starts" },
+      size: { type: "integer", description: "The file size at the time of the read" },
+      data: { type: "string" },
+    },
+  },
+  Health: {
+    type: "object",
+    required: ["status", "state", "reasons"],
+    additionalProperties: false,
+    properties: {
+      status: { enum: ["ok", "unhealthy"] },
+      state: { enum: ["FATAL", "RUNNING", "RESTARTING", "SHUTDOWN"] },
+      reasons: { type: "array", items: { type: "string" } },
+    },
+  },
+  Done: {
+    type: "object",
+    additionalProperties: { type: "boolean" },
+  },
+};
+
+/** The document. */
+export const OPENAPI = {
+  openapi: "3.1.0",
+  info: {
+    title: "supervisor-ts JSON API",
+    version: "1",
+    description: "Process control, logs and events of supervisor-ts, beside supervisord's XML-RPC interface. " +
+      "Same basic authentication as /RPC2. POST requests must have Content-Type: application/json.",
+  },
+  servers: [{ url: "/api/v1" }],
+  paths: {
+    "/processes": {
+      get: {
+        summary: "Every process, groups by priority then processes by priority",
+        responses: { 200: { description: "The processes", content: jsonContent(ref("ProcessList")) } },
+      },
+    },
+    "/processes/{ns}": {
+      parameters: [ns],
+      get: {
+        summary: "One process",
+        responses: {
+          200: { description: "The process", content: jsonContent(ref("Process")) },
+          404: error("BAD_NAME: no such process"),
+        },
+      },
+    },
+    ...Object.fromEntries(["start", "stop", "restart", "signal"].map((action) => [
+      `/processes/{ns}/${action}`,
+      {
+        parameters: [ns],
+        post: {
+          summary: `${action[0]!.toUpperCase()}${action.slice(1)} a process or a group (\`group:*\`)`,
+          parameters: action === "signal" ? [{ name: "signal", in: "query", schema: { type: "string" } }] : waitParams,
+          requestBody: jsonBodyOf(
+            action === "signal"
+              ? {
+                type: "object",
+                additionalProperties: false,
+                properties: { signal: { type: ["string", "integer"] } },
+              }
+              : { type: "object", additionalProperties: false },
+          ),
+          responses: {
+            200: {
+              description: "Done (for a group: each result has its outcome)",
+              content: jsonContent(ref("ControlResults")),
+            },
+            202: {
+              description: "The wait timed out; the operation goes on",
+              content: jsonContent(ref("ControlResults")),
+            },
+            400: error("BAD_ARGUMENTS or BAD_SIGNAL"),
+            404: error("BAD_NAME"),
+            409: error("ALREADY_STARTED, NOT_RUNNING"),
+            415: error("UNSUPPORTED_MEDIA_TYPE: not application/json"),
+            500: error("SPAWN_ERROR, ABNORMAL_TERMINATION, NO_FILE, NOT_EXECUTABLE, FAILED"),
+            503: error("SHUTDOWN_STATE"),
+          },
+        },
+      },
+    ])),
+    "/processes/{ns}/logs/{stream}": {
+      parameters: [ns, channel],
+      get: {
+        summary: "Read a process log by byte offset",
+        parameters: [
+          {
+            name: "offset",
+            in: "query",
+            description: "Default 0; negative counts from the end",
+            schema: { type: "integer" },
+          },
+          {
+            name: "length",
+            in: "query",
+            description: "Default and cap 1 MiB",
+            schema: { type: "integer", minimum: 0 },
+          },
+        ],
+        responses: {
+          200: { description: "The bytes, as text", content: jsonContent(ref("LogRead")) },
+          400: error("BAD_ARGUMENTS"),
+          404: error("BAD_NAME"),
+          500: error("NO_FILE: the channel has no log file"),
+        },
+      },
+    },
+    "/processes/{ns}/logs/{stream}/follow": {
+      parameters: [ns, channel],
+      get: {
+        summary: "Follow a process log (server-sent events)",
+        description: "`event: log` with `id:` the byte offset after the chunk and `data:` the chunk as a JSON " +
+          "string; `event: rotated` / `event: truncated` (id 0) when the file is replaced or shrinks; " +
+          "`: keepalive` every 15 s of silence. Resume with `Last-Event-ID`.",
+        parameters: [
+          {
+            name: "offset",
+            in: "query",
+            description: "Start here (negative: from the end); default the end",
+            schema: { type: "integer" },
+          },
+          { name: "Last-Event-ID", in: "header", schema: { type: "string" } },
+        ],
+        responses: {
+          200: sse("The event stream"),
+          404: error("BAD_NAME"),
+          500: error("NO_FILE"),
+        },
+      },
+    },
+    "/events": {
+      get: {
+        summary: "Process state changes (server-sent events)",
+        description: 'One `event: state` per change, data `{"namespec","group","name","from","to","expected",' +
+          '"pid","time"}`; `: keepalive` every 15 s of silence.',
+        responses: { 200: sse("The event stream") },
+      },
+    },
+    "/health": {
+      get: {
+        summary: "200 when supervisord is RUNNING and every essential process is RUNNING, else 503",
+        responses: {
+          200: { description: "Healthy", content: jsonContent(ref("Health")) },
+          503: { description: "Unhealthy, with the reasons", content: jsonContent(ref("Health")) },
+        },
+      },
+    },
+    "/logs/reopen": {
+      post: {
+        summary: "Reopen the main log and every process log (what SIGUSR2 does)",
+        requestBody: jsonBodyOf({ type: "object", additionalProperties: false }),
+        responses: {
+          200: { description: "Reopened", content: jsonContent(ref("Done")) },
+          415: error("UNSUPPORTED_MEDIA_TYPE"),
+        },
+      },
+    },
+    "/openapi.json": {
+      get: {
+        summary: "This document",
+        responses: { 200: { description: "OpenAPI 3.1", content: jsonContent({ type: "object" }) } },
+      },
+    },
+  },
+  components: { schemas: SCHEMAS },
+};

@@ -1,0 +1,73 @@
+/**
+ * CPU time and resident memory of a process, read from `/proc` through the
+ * runtime's file system only when someone asks (a scrape, an API request):
+ * there is no background sampler, so an idle daemon reads nothing
+ * (EXTENSIONS.md §8, "How CPU and RSS are read").
+ *
+ * CPU is `utime + stime` of `/proc/PID/stat` in clock ticks; Linux reports
+ * them in USER_HZ, which is 100 on every architecture's user ABI. Memory is
+ * `VmRSS` of `/proc/PID/status` (kB), which needs no page size.
+ *
+ * Python counterpart: none (node_exporter's procfs collector and
+ * prometheus/procfs `ProcStat` are the model).
+ * @module
+ */
+
+import type { Runtime } from "../runtime/types.ts";
+
+/** Clock ticks per second of `/proc/PID/stat` times (USER_HZ). */
+export const USER_HZ = 100;
+
+/** What `/proc` says about one process. */
+export interface ProcStats {
+  /** User plus system CPU time, in seconds. */
+  readonly cpuSeconds: number;
+  /** Resident set size, in bytes. */
+  readonly rssBytes: number;
+  /** Start time, in clock ticks after boot (field 22 of `stat`). */
+  readonly startTicks: number;
+}
+
+/**
+ * Parses the text of `/proc/PID/stat`: the command name is in parentheses
+ * and may itself hold spaces and parentheses, so fields are counted from
+ * the last `)`. Returns null for a text that does not have the fields.
+ */
+export function parseStat(text: string): { utime: number; stime: number; starttime: number; pgrp: number } | null {
+  const close = text.lastIndexOf(")");
+  if (close === -1) return null;
+  // Fields from 3 (state) on; field n is at index n - 3.
+  const f = text.slice(close + 2).trim().split(/\s+/);
+  const num = (n: number) => Number(f[n - 3]);
+  const out = { utime: num(14), stime: num(15), starttime: num(22), pgrp: num(5) };
+  return Object.values(out).every(Number.isFinite) ? out : null;
+}
+
+/** The `VmRSS` of a `/proc/PID/status` text, in bytes; null when absent (a zombie, a kernel thread). */
+export function parseVmRss(text: string): number | null {
+  const m = /^VmRSS:\s+(\d+)\s+kB$/m.exec(text);
+  return m === null ? null : Number(m[1]) * 1024;
+}
+
+/**
+ * Reads one process's figures; null when the process is gone or `/proc`
+ * cannot be read (not Linux, or a fake file system without it).
+ */
+export async function readProcStats(rt: Runtime, pid: number): Promise<ProcStats | null> {
+  if (!(pid > 0)) return null;
+  try {
+    const [statText, statusText] = await Promise.all([
+      rt.fs.readTextFile(`/proc/${pid}/stat`),
+      rt.fs.readTextFile(`/proc/${pid}/status`),
+    ]);
+    const stat = parseStat(statText);
+    if (stat === null) return null;
+    return {
+      cpuSeconds: (stat.utime + stat.stime) / USER_HZ,
+      rssBytes: parseVmRss(statusText) ?? 0,
+      startTicks: stat.starttime,
+    };
+  } catch {
+    return null;
+  }
+}

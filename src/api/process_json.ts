@@ -1,0 +1,68 @@
+/**
+ * A process as `/api/v1` shows it: every field of supervisord's
+ * `getProcessInfo` struct, unchanged, plus the extension fields of
+ * EXTENSIONS.md §8. A field whose feature the daemon does not track for
+ * this process is `null` (`health` without a health check, `depends_on`
+ * without dependencies, `restarts` while restarts are not counted), so
+ * clients can rely on every key being present.
+ *
+ * CPU and RSS are read from `/proc` for the processes asked about, at the
+ * time of the request ({@linkcode readProcStats}).
+ *
+ * Python counterpart: supervisor/rpcinterface.py (`getProcessInfo`), whose
+ * struct this extends.
+ * @module
+ */
+
+import type { ProcessGroup } from "../process/group.ts";
+import type { Subprocess } from "../process/subprocess.ts";
+import { type ProcessInfo, processInfo } from "../rpc/process_info.ts";
+import { processView } from "../rpc/plugin_context.ts";
+import type { Runtime } from "../runtime/types.ts";
+import { readProcStats } from "./proc_stats.ts";
+
+/** The JSON of one process. */
+export interface ProcessJson extends ProcessInfo {
+  /** `group:name`, or `name` when both are the same. */
+  namespec: string;
+  /** Consecutive failed start attempts (supervisord's backoff count). */
+  backoff: number;
+  /** The health state; null when the process has no check. */
+  health: string | null;
+  /** Dependencies as configured; null when there are none. */
+  depends_on: string[] | null;
+  /** Dependencies still unmet while the start waits; null when none. */
+  waiting_on: string[] | null;
+  /** Automatic restarts so far; null while the daemon does not count them. */
+  restarts: number | null;
+  /** Wall-clock seconds of a pending automatic start; null when none is pending. */
+  next_start_at: number | null;
+  /** CPU time of the child (user + system), seconds; null when it has no pid or /proc has no figure. */
+  cpu_seconds: number | null;
+  /** Resident memory of the child, bytes; null when it has no pid or /proc has no figure. */
+  rss_bytes: number | null;
+  /** A cron schedule; null when there is none. */
+  schedule: string | null;
+  /** Watched paths; null when there are none. */
+  watch: string[] | null;
+}
+
+/** The JSON of one process, with CPU and RSS read now. */
+export async function processJson(rt: Runtime, group: ProcessGroup, proc: Subprocess): Promise<ProcessJson> {
+  const info = processInfo(group, proc, rt.clock.now());
+  const stats = proc.pid > 0 ? await readProcStats(rt, proc.pid) : null;
+  return {
+    ...info,
+    namespec: processView(proc).namespec,
+    backoff: proc.backoff,
+    health: null,
+    depends_on: null,
+    waiting_on: null,
+    restarts: null,
+    next_start_at: null,
+    cpu_seconds: stats?.cpuSeconds ?? null,
+    rss_bytes: stats?.rssBytes ?? null,
+    schedule: null,
+    watch: null,
+  };
+}

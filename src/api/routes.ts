@@ -1,0 +1,139 @@
+/**
+ * The `/api/v1` front (EXTENSIONS.md §8): one {@linkcode Route} for the
+ * daemon's route table, behind the same authentication as `/RPC2`. JSON
+ * only; POST needs `Content-Type: application/json` (the CSRF rule); errors
+ * are `{"error":{"code","message"}}` with the statuses of `_json.ts`. The
+ * document of every route is `GET /api/v1/openapi.json`.
+ *
+ * | route | module |
+ * |---|---|
+ * | `GET /processes`, `GET /processes/{ns}` | process_json.ts |
+ * | `POST /processes/{ns}/start\|stop\|restart\|signal` | control_routes.ts |
+ * | `GET /processes/{ns}/logs/{stdout\|stderr}[/follow]`, `POST /logs/reopen` | log_routes.ts, sse.ts |
+ * | `GET /events` | sse.ts |
+ * | `GET /health` | here |
+ *
+ * Python counterpart: none (Python answers 404 on these paths; `api = false`
+ * in a server section keeps it so).
+ * @module
+ */
+
+import type { Route } from "../http/server.ts";
+import type { MainLogger } from "../logging/types.ts";
+import { ProcessControl } from "../process/control.ts";
+import { ProcessState, processStateName, SupervisorState, supervisorStateName } from "../process/states.ts";
+import type { Supervisor } from "../process/supervisor.ts";
+import type { Runtime } from "../runtime/types.ts";
+import { ApiError, type ApiErrorCode, errorJson, json, jsonBody, onlyKeys } from "./_json.ts";
+import { type ControlAction, controlRoute } from "./control_routes.ts";
+import { followLogRoute, logPath, readLogRoute } from "./log_routes.ts";
+import { OPENAPI } from "./openapi.ts";
+import { processJson } from "./process_json.ts";
+import { SSE_HEADERS, stateEvents } from "./sse.ts";
+
+/** The path prefix of the API. */
+export const API_PREFIX = "/api/v1";
+
+/** What the API works on. */
+export interface ApiDeps {
+  readonly supervisor: Supervisor;
+  readonly logger: MainLogger;
+  readonly runtime: Runtime;
+}
+
+/** Options of {@linkcode apiRoute} (tests shorten the follow interval). */
+export interface ApiOptions {
+  /** Milliseconds between checks of a followed log while nothing new has arrived. */
+  followIntervalMs?: number | undefined;
+  /** Milliseconds of silence before an event stream sends a keepalive comment. */
+  keepaliveMs?: number | undefined;
+}
+
+const ACTIONS: readonly ControlAction[] = ["start", "stop", "restart", "signal"];
+
+/** `GET /health`: 200 when the daemon is RUNNING and every essential process is RUNNING, else 503. */
+function health(sup: Supervisor, control: ProcessControl): Response {
+  const reasons: string[] = [];
+  if (sup.mood !== SupervisorState.RUNNING) reasons.push(`supervisord is ${supervisorStateName(sup.mood)}`);
+  for (const [group, proc] of control.processes()) {
+    if (proc.config.essential && proc.state !== ProcessState.RUNNING) {
+      reasons.push(`essential process ${group.name}:${proc.name} is ${processStateName(proc.state)}`);
+    }
+  }
+  const state = supervisorStateName(sup.mood);
+  return json({ status: reasons.length === 0 ? "ok" : "unhealthy", state, reasons }, reasons.length === 0 ? 200 : 503);
+}
+
+function methodNotAllowed(allowed: string): never {
+  throw new ApiError("METHOD_NOT_ALLOWED", `use ${allowed}`);
+}
+
+/** Answers one request whose path starts with `/api/v1/`. */
+async function dispatch(deps: ApiDeps, control: ProcessControl, opts: ApiOptions, req: Request, path: string) {
+  const parts = path.slice(API_PREFIX.length + 1).split("/");
+  const [head, ns, sub, channel, follow] = parts;
+  const get = req.method === "GET" || req.method === "HEAD";
+  const rt = deps.runtime;
+  if (parts.length === 1 && head === "openapi.json") return get ? json(OPENAPI) : methodNotAllowed("GET");
+  if (parts.length === 1 && head === "health") return get ? health(deps.supervisor, control) : methodNotAllowed("GET");
+  if (parts.length === 1 && head === "events") {
+    if (!get) methodNotAllowed("GET");
+    return new Response(stateEvents(deps.supervisor, opts.keepaliveMs), { headers: SSE_HEADERS });
+  }
+  if (parts.length === 2 && head === "logs" && ns === "reopen") {
+    if (req.method !== "POST") methodNotAllowed("POST");
+    onlyKeys(await jsonBody(req), []);
+    await deps.supervisor.reopenLogs();
+    return json({ reopened: true });
+  }
+  if (head !== "processes" || ns === "") throw new ApiError("NOT_FOUND", path);
+  if (ns === undefined) {
+    if (!get) methodNotAllowed("GET");
+    const procs = control.processes();
+    return json({ processes: await Promise.all(procs.map(([g, p]) => processJson(rt, g, p))) });
+  }
+  if (parts.length === 2) {
+    if (!get) methodNotAllowed("GET");
+    const found = control.find(ns);
+    if (found === null || found.process === null) throw new ApiError("BAD_NAME", ns);
+    return json(await processJson(rt, found.group, found.process));
+  }
+  if (parts.length === 3 && ACTIONS.includes(sub as ControlAction)) {
+    if (req.method !== "POST") methodNotAllowed("POST");
+    return await controlRoute(control, req, ns, sub as ControlAction);
+  }
+  if (sub === "logs" && (channel === "stdout" || channel === "stderr")) {
+    if (parts.length === 4 || (parts.length === 5 && follow === "follow")) {
+      if (!get) methodNotAllowed("GET");
+      const file = logPath(control, ns, channel);
+      if (parts.length === 4) return await readLogRoute(rt, file, new URL(req.url));
+      return await followLogRoute(rt, file, req, { intervalMs: opts.followIntervalMs, keepaliveMs: opts.keepaliveMs });
+    }
+  }
+  throw new ApiError("NOT_FOUND", path);
+}
+
+/**
+ * The `/api/v1` route for a server's route table.
+ *
+ * @param deps The engine, main log and runtime.
+ * @param opts Intervals (tests).
+ */
+export function apiRoute(deps: ApiDeps, opts: ApiOptions = {}): Route {
+  const control = new ProcessControl(deps.supervisor);
+  return {
+    path: API_PREFIX,
+    async handle(req, path) {
+      if (!path.startsWith(API_PREFIX + "/")) return errorJson("NOT_FOUND", path);
+      try {
+        return await dispatch(deps, control, opts, req, path);
+      } catch (e) {
+        if (e instanceof ApiError) {
+          const allow = e.code === "METHOD_NOT_ALLOWED" ? { "Allow": e.message.slice(4) } : undefined;
+          return errorJson(e.code as ApiErrorCode, e.message, allow);
+        }
+        return errorJson("FAILED", e instanceof Error ? e.message : String(e));
+      }
+    },
+  };
+}

@@ -27,7 +27,7 @@ import { CaptureSplitter, commEventLogLine, type OutputPiece } from "./capture.t
 import { pyBytesRepr } from "./py_bytes_repr.ts";
 import { RotatingFile } from "./rotating_file.ts";
 import { stripAnsi } from "./strip_ansi.ts";
-import type { Channel, ChildOutput, CommObserver, Logger, OutputObserver } from "./types.ts";
+import type { Channel, ChildOutput, CommObserver, Logger, OutputObserver, OutputTee } from "./types.ts";
 
 const syslogDecoder = new TextDecoder();
 
@@ -43,6 +43,8 @@ export interface ProcessOutputContext {
   onOutput?: OutputObserver;
   /** An event listener's output: its stdout is the protocol channel, never in capture mode. */
   listener?: boolean;
+  /** Where the output is also streamed (the console); see {@linkcode ChildOutput.tee}. */
+  tee?: OutputTee;
   /** Random numbers in [0, 1) for AUTO names; default `Math.random`. */
   random?: () => number;
 }
@@ -87,6 +89,7 @@ class ProcessOutput implements ChildOutput {
   /** Capture-mode state per channel for the current run. */
   #capture: Record<Channel, CaptureSplitter | null> = { stdout: null, stderr: null };
   onComm: CommObserver | null = null;
+  tee: OutputTee | null;
   #stdout: RotatingFile | null = null;
   #stderr: RotatingFile | null = null;
   #open = false;
@@ -107,6 +110,7 @@ class ProcessOutput implements ChildOutput {
     this.#plans = plans;
     this.#toSyslog = { stdout: proc.stdout_syslog && ctx.listener !== true, stderr: proc.stderr_syslog };
     this.onOutput = ctx.onOutput ?? null;
+    this.tee = ctx.tee ?? null;
     this.#captureMax = {
       stdout: ctx.listener === true ? 0 : proc.stdout_capture_maxbytes,
       stderr: proc.stderr_capture_maxbytes,
@@ -146,6 +150,9 @@ class ProcessOutput implements ChildOutput {
         const capture = this.#capture[channel];
         if (capture === null) this.#record(channel, chunk);
         else this.#pieces(channel, capture.feed(chunk.slice()));
+        // The console is behind: stop reading, so the child's pipe fills and the child waits.
+        const wait = this.tee?.ready();
+        if (wait) await wait;
       }
     } catch {
       // A failed read ends the pipe, like EOF (Python's readfd returns b'').
@@ -153,6 +160,7 @@ class ProcessOutput implements ChildOutput {
       // Output held back in capture mode is flushed at EOF, not lost (SURFACE §11.1 EVT.comm.holdback).
       const capture = this.#capture[channel];
       if (capture !== null) this.#pieces(channel, capture.end());
+      this.tee?.end(channel);
       this.#readers.delete(reader);
       reader.releaseLock();
     }
@@ -208,6 +216,7 @@ class ProcessOutput implements ChildOutput {
     if (file !== null && how.toFile) file.write(bytes);
     if (how.toFile && this.#toSyslog[channel]) this.#syslog(bytes);
     if (this.#logger.enabled("debug")) this.#logger.debug(this.#echoHead[channel] + decodeForLog(bytes));
+    if (how.toFile) this.tee?.write(channel, bytes);
     const observer = this.onOutput;
     if (observer !== null) this.#observe(() => observer(channel, bytes));
   }

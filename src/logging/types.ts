@@ -84,6 +84,20 @@ export type OutputObserver = (channel: Channel, data: Uint8Array) => void;
 export type CommObserver = (channel: Channel, data: Uint8Array) => void;
 
 /**
+ * A second destination for a process's output beside its log files (the
+ * console stream of container mode): it sees every chunk the log file sees,
+ * after `strip_ansi`, and can make the reader wait.
+ */
+export interface OutputTee {
+  /** Takes a chunk; must copy what it keeps of `data`. Never throws, never blocks. */
+  write(channel: Channel, data: Uint8Array): void;
+  /** Null when the reader may read on; otherwise a promise to await first (backpressure). */
+  ready(): Promise<void> | null;
+  /** The channel reached end of file (a held partial line is written out). */
+  end(channel: Channel): void;
+}
+
+/**
  * Where one process's output goes: its log files (with rotation), the debug
  * echo to the main log and an observer. One sink per process, reused across
  * restarts of that process; as in Python the files are open only while the
@@ -123,4 +137,6 @@ export interface ChildOutput {
   onOutput: OutputObserver | null;
   /** Called for every completed capture-mode block (`<channel>_capture_maxbytes` > 0). */
   onComm: CommObserver | null;
+  /** The console stream's tee, when the process's output also goes to the console. */
+  tee: OutputTee | null;
 }

@@ -31,6 +31,14 @@ import { bunBindSocket } from "./bun_socket.ts";
 function output(fd: number): OutputStream {
   return {
     write: (data) => writeAllSync((chunk) => fs.writeSync(fd, chunk), toBytes(data)),
+    // The stream queues and writes when the descriptor can take more; the callback comes once it is written.
+    writeAsync: (data) =>
+      new Promise((resolve, reject) => {
+        const stream = fd === 2 ? nodeProcess.stderr : nodeProcess.stdout;
+        // A failed write is reported to the callback; without a listener the stream's error event would throw.
+        if (stream.listenerCount("error") === 0) stream.on("error", () => {});
+        stream.write(data, (e) => e ? reject(mapError(e, "write")) : resolve());
+      }),
     isTerminal: () => isatty(fd),
     columns: () => (isatty(fd) ? (fd === 2 ? nodeProcess.stderr : nodeProcess.stdout).columns ?? null : null),
   };

@@ -30,6 +30,13 @@ import { denoBindSocket } from "./deno_socket.ts";
 function output(stream: typeof Deno.stdout | typeof Deno.stderr): OutputStream {
   return {
     write: (data) => writeAllSync((chunk) => stream.writeSync(chunk), toBytes(data)),
+    async writeAsync(data) {
+      try {
+        for (let offset = 0; offset < data.length;) offset += await stream.write(data.subarray(offset));
+      } catch (e) {
+        throw mapError(e, "write");
+      }
+    },
     isTerminal: () => stream.isTerminal(),
     columns() {
       if (!stream.isTerminal()) return null;

@@ -344,8 +344,37 @@ export class FakeRuntime implements Runtime {
   stdoutTerminal = false;
   /** What `stdout.columns()` reports. */
   stdoutColumns: number | null = null;
-  readonly stdout: OutputStream = capture(this.#out, () => this.stdoutTerminal, () => this.stdoutColumns);
-  readonly stderr: OutputStream = capture(this.#err, () => false, () => null);
+  readonly #stdoutHold: Hold = { held: false, pending: [] };
+  readonly stdout: OutputStream = capture(
+    this.#out,
+    this.#stdoutHold,
+    () => this.stdoutTerminal,
+    () => this.stdoutColumns,
+  );
+  readonly stderr: OutputStream = capture(this.#err, { held: false, pending: [] }, () => false, () => null);
+
+  /**
+   * Stalls stdout as a reader that stops reading does: `writeAsync` calls
+   * stay pending (their bytes are not in {@linkcode stdoutText}) until the
+   * returned function is called, which writes them in order and resolves
+   * them. Synchronous writes are not held.
+   */
+  holdStdout(): () => void {
+    const hold = this.#stdoutHold;
+    hold.held = true;
+    return () => {
+      hold.held = false;
+      for (const { data, done } of hold.pending.splice(0)) {
+        this.#out.push(new TextDecoder().decode(data));
+        done();
+      }
+    };
+  }
+
+  /** Bytes of `writeAsync` calls held by {@linkcode holdStdout}. */
+  heldStdoutBytes(): number {
+    return this.#stdoutHold.pending.reduce((n, p) => n + p.data.length, 0);
+  }
 
   /** Everything written to stdout so far. */
   stdoutText(): string {
@@ -363,10 +392,24 @@ export class FakeRuntime implements Runtime {
   }
 }
 
-function capture(sink: string[], terminal: () => boolean, columns: () => number | null): OutputStream {
+/** A held stream: asynchronous writes wait in `pending` until the test lets them through. */
+interface Hold {
+  held: boolean;
+  pending: Array<{ data: Uint8Array; done: () => void }>;
+}
+
+function capture(sink: string[], hold: Hold, terminal: () => boolean, columns: () => number | null): OutputStream {
+  const decode = (data: Uint8Array | string) => typeof data === "string" ? data : new TextDecoder().decode(data);
   return {
     write(data: Uint8Array | string) {
-      sink.push(typeof data === "string" ? data : new TextDecoder().decode(data));
+      sink.push(decode(data));
+    },
+    writeAsync(data: Uint8Array) {
+      if (!hold.held) {
+        sink.push(decode(data));
+        return Promise.resolve();
+      }
+      return new Promise((resolve) => hold.pending.push({ data: data.slice(), done: resolve }));
     },
     isTerminal: terminal,
     columns,

@@ -397,6 +397,13 @@ export interface Rlimit {
 export interface OutputStream {
   /** Writes all of `data` before returning. */
   write(data: Uint8Array | string): void;
+  /**
+   * Writes all of `data` without blocking the event loop; resolves once it
+   * is written, so a reader that stalls holds the promise (the console
+   * stream's backpressure). Rejects with a RuntimeError (EPIPE: nobody
+   * reads). `data` must not change until the promise settles.
+   */
+  writeAsync(data: Uint8Array): Promise<void>;
   /** True when the stream is a terminal. */
   isTerminal(): boolean;
   /** The terminal's width in columns; null when the stream is not a terminal. */

@@ -32,6 +32,8 @@ import { raiseRlimits } from "./daemon_rlimits.ts";
 import { cleanupAutoChildLogs } from "./logging/childlog_cleanup.ts";
 import { createProcessOutput } from "./logging/child_output.ts";
 import { createMainLogger } from "./logging/main_logger.ts";
+import type { ConsoleStream } from "./logging/console_stream.ts";
+import { createDaemonConsole, mainLogEcho } from "./daemon_console.ts";
 import type { Logger } from "./logging/types.ts";
 import { EventBus } from "./events/events.ts";
 import { spawnOptionsFor, supplementaryGroups } from "./process/spawn_options.ts";
@@ -105,12 +107,13 @@ export async function startDaemon(
   // Python raises the limits after dropping privileges, on the first start only (the copy is a first start).
   const limits = run.first ? raiseRlimits(rt, options) : { infos: [], error: null };
   if (limits.error !== null) throw new ConfigError(limits.error, options.configfile);
+  const console = createDaemonConsole(rt, options, config);
   const logger = await createMainLogger(rt, {
     logfile: options.logfile,
     maxbytes: options.logfile_maxbytes,
     backups: options.logfile_backups,
     level: options.loglevel,
-    echo: options.nodaemon && !options.silent ? rt.stdout : null,
+    ...mainLogEcho(rt, options, console),
   });
   const messages = startupMessages(rt, options, config, limits.infos);
   for (const m of messages.critical) logger.critical(m);
@@ -120,7 +123,7 @@ export async function startDaemon(
 
   const bus = run.carry.bus ??= new EventBus();
   bus.clear();
-  const sup = createEngine(rt, logger, options, bus);
+  const sup = createEngine(rt, logger, options, bus, console);
   let http;
   try {
     // An fcgi socket that cannot be created ends supervisord here (Python's uncaught ValueError).
@@ -128,6 +131,7 @@ export async function startDaemon(
     http = await openDaemonHttp({ rt, logger, options, config, supervisor: sup, reread: run.reread });
   } catch (e) {
     for (const group of sup.groups.values()) await group.close();
+    await console?.drained();
     await logger.close();
     throw e;
   }
@@ -143,6 +147,7 @@ export async function startDaemon(
   await http.close();
   for (const group of sup.groups.values()) await group.close();
   if (pidfileWritten) await rt.fs.remove(options.pidfile).catch(() => {});
+  await console?.drained();
   await logger.close();
   return outcome === "restart" ? "restart" : 0;
 }
@@ -189,7 +194,13 @@ function userDatabase(rt: Runtime) {
 }
 
 /** The engine, wired to the runtime, the main log and the spawn rules. */
-function createEngine(rt: Runtime, logger: Logger, options: ServerOptions, bus: EventBus): Supervisor {
+function createEngine(
+  rt: Runtime,
+  logger: Logger,
+  options: ServerOptions,
+  bus: EventBus,
+  console: ConsoleStream | null,
+): Supervisor {
   const env = stripDaemonMarker(pythonStartupEnv(rt.env()));
   const ctx = { env, serverurl: options.serverurl, uid: rt.uid(), ...userDatabase(rt), fs: rt.fs };
   const outputCtx = {
@@ -200,7 +211,11 @@ function createEngine(rt: Runtime, logger: Logger, options: ServerOptions, bus: 
   return new Supervisor({
     runtime: rt,
     logger,
-    createOutput: (pc, listener) => createProcessOutput(rt, logger, pc, { ...outputCtx, listener }),
+    createOutput: (pc, listener, group) => {
+      const route = { name: pc.name, group, prefix: pc.console_prefix, route: pc.console };
+      const tee = console?.source(route) ?? null;
+      return createProcessOutput(rt, logger, pc, { ...outputCtx, listener, ...(tee === null ? {} : { tee }) });
+    },
     prepare: (proc) => spawnOptionsFor(proc.config, proc.groupName, ctx),
     bus,
     identifier: options.identifier,

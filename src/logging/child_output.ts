@@ -43,7 +43,7 @@ export interface ProcessOutputContext {
   onOutput?: OutputObserver;
   /** An event listener's output: its stdout is the protocol channel, never in capture mode. */
   listener?: boolean;
-  /** Where the output is also streamed (the console); see {@linkcode ChildOutput.tee}. */
+  /** Where the output is also streamed (the console): fed after the file, may hold the reader. */
   tee?: OutputTee;
   /** Random numbers in [0, 1) for AUTO names; default `Math.random`. */
   random?: () => number;
@@ -89,7 +89,8 @@ class ProcessOutput implements ChildOutput {
   /** Capture-mode state per channel for the current run. */
   #capture: Record<Channel, CaptureSplitter | null> = { stdout: null, stderr: null };
   onComm: CommObserver | null = null;
-  tee: OutputTee | null;
+  /** Where the output is also streamed (the console), or null. */
+  readonly #tee: OutputTee | null;
   #stdout: RotatingFile | null = null;
   #stderr: RotatingFile | null = null;
   #open = false;
@@ -110,7 +111,7 @@ class ProcessOutput implements ChildOutput {
     this.#plans = plans;
     this.#toSyslog = { stdout: proc.stdout_syslog && ctx.listener !== true, stderr: proc.stderr_syslog };
     this.onOutput = ctx.onOutput ?? null;
-    this.tee = ctx.tee ?? null;
+    this.#tee = ctx.tee ?? null;
     this.#captureMax = {
       stdout: ctx.listener === true ? 0 : proc.stdout_capture_maxbytes,
       stderr: proc.stderr_capture_maxbytes,
@@ -151,7 +152,7 @@ class ProcessOutput implements ChildOutput {
         if (capture === null) this.#record(channel, chunk);
         else this.#pieces(channel, capture.feed(chunk.slice()));
         // The console is behind: stop reading, so the child's pipe fills and the child waits.
-        const wait = this.tee?.ready();
+        const wait = this.#tee?.ready();
         if (wait) await wait;
       }
     } catch {
@@ -160,7 +161,7 @@ class ProcessOutput implements ChildOutput {
       // Output held back in capture mode is flushed at EOF, not lost (SURFACE §11.1 EVT.comm.holdback).
       const capture = this.#capture[channel];
       if (capture !== null) this.#pieces(channel, capture.end());
-      this.tee?.end(channel);
+      this.#tee?.end(channel);
       this.#readers.delete(reader);
       reader.releaseLock();
     }
@@ -216,7 +217,7 @@ class ProcessOutput implements ChildOutput {
     if (file !== null && how.toFile) file.write(bytes);
     if (how.toFile && this.#toSyslog[channel]) this.#syslog(bytes);
     if (this.#logger.enabled("debug")) this.#logger.debug(this.#echoHead[channel] + decodeForLog(bytes));
-    if (how.toFile) this.tee?.write(channel, bytes);
+    if (how.toFile) this.#tee?.write(channel, bytes);
     const observer = this.onOutput;
     if (observer !== null) this.#observe(() => observer(channel, bytes));
   }

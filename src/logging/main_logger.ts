@@ -3,6 +3,9 @@
  * local time (SURFACE LOG.main.format), dropped below the configured level
  * (LOG.levels), written to a rotating file (LOG.main.file, LOG.main.rotate)
  * and, in the foreground unless `silent`, echoed to stdout (LOG.main.stdout).
+ * The echo may have a threshold of its own (`console_loglevel`, an
+ * extension: the container's console can be quieter or chattier than the
+ * file).
  *
  * `logfile=syslog` (LOG.main.syslog): each line of a message goes to the
  * system log as its own record, formatted like a file line (timestamp,
@@ -34,7 +37,12 @@ export interface MainLoggerOptions {
   /** `loglevel`. */
   level: LogLevelName;
   /** Where lines are echoed (stdout when `nodaemon` and not `silent`), or null. */
-  echo: OutputStream | null;
+  echo: Pick<OutputStream, "write"> | null;
+  /**
+   * The lowest level echoed (`console_loglevel`, an extension); default
+   * `level`. The file keeps `level`.
+   */
+  echoLevel?: LogLevelName;
 }
 
 function pad(n: number, width: number): string {
@@ -65,7 +73,10 @@ class MainLog implements MainLogger {
   readonly logfile: string | null;
   readonly #rt: Runtime;
   readonly #threshold: number;
-  readonly #echo: OutputStream | null;
+  readonly #echoThreshold: number;
+  /** The lower of the two thresholds: what `enabled()` answers for. */
+  readonly #lowest: number;
+  readonly #echo: Pick<OutputStream, "write"> | null;
   readonly #file: RotatingFile | null;
   readonly #syslog: boolean;
   #echoFailed = false;
@@ -77,6 +88,8 @@ class MainLog implements MainLogger {
     this.#rt = rt;
     this.#threshold = LEVEL_NUMBERS[opts.level];
     this.#echo = opts.echo;
+    this.#echoThreshold = opts.echo === null ? Infinity : LEVEL_NUMBERS[opts.echoLevel ?? opts.level];
+    this.#lowest = Math.min(this.#threshold, this.#echoThreshold);
     this.#syslog = opts.logfile === "syslog";
     if (this.#syslog) {
       this.logfile = null;
@@ -92,14 +105,16 @@ class MainLog implements MainLogger {
   }
 
   enabled(level: LogLevelName): boolean {
-    return LEVEL_NUMBERS[level] >= this.#threshold;
+    return LEVEL_NUMBERS[level] >= this.#lowest;
   }
 
   log(level: LogLevelName, message: string): void {
-    if (LEVEL_NUMBERS[level] < this.#threshold) return;
+    const n = LEVEL_NUMBERS[level];
+    if (n < this.#lowest) return;
     const head = `${this.#asctime()} ${LEVEL_LABELS[level]} `;
     const line = `${head}${message}\n`;
-    if (this.#echo !== null) this.#writeEcho(this.#echo, line);
+    if (this.#echo !== null && n >= this.#echoThreshold) this.#writeEcho(this.#echo, line);
+    if (n < this.#threshold) return;
     this.#file?.write(encoder.encode(line));
     if (this.#syslog) {
       for (const part of message.replace(/\n+$/, "").split("\n")) {
@@ -151,7 +166,7 @@ class MainLog implements MainLogger {
     return `${this.#cachedPrefix},${pad(Math.trunc(ms - second * 1000), 3)}`;
   }
 
-  #writeEcho(echo: OutputStream, line: string): void {
+  #writeEcho(echo: Pick<OutputStream, "write">, line: string): void {
     try {
       echo.write(line);
       this.#echoFailed = false;

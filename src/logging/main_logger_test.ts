@@ -116,6 +116,37 @@ Deno.test("[LOG.main.stdout] in the foreground every line written is echoed, sam
   equal(fg.rt.stdoutText().includes("not echoed"), false);
 });
 
+Deno.test("console_loglevel: the echo has its own threshold, above or below the file's", () => {
+  const lines = (s: string) => s.split("\n").filter(Boolean).map((l) => l.slice(29));
+  const quiet = setup({ level: "info", echo: null });
+  const q = createMainLogger(quiet.rt, {
+    logfile: "/var/log/q.log",
+    maxbytes: 0,
+    backups: 0,
+    level: "info",
+    echo: quiet.rt.stdout,
+    echoLevel: "warn",
+  });
+  q.info("file only");
+  q.warn("both");
+  equal(lines(quiet.rt.fs.text("/var/log/q.log") ?? "").join("|"), "file only|both");
+  equal(lines(quiet.rt.stdoutText()).join("|"), "both");
+  const chatty = createMainLogger(quiet.rt, {
+    logfile: "/var/log/c.log",
+    maxbytes: 0,
+    backups: 0,
+    level: "warn",
+    echo: { write: (line) => void lines2.push(String(line)) },
+    echoLevel: "debug",
+  });
+  const lines2: string[] = [];
+  equal(chatty.enabled("debug"), true, "a level the echo wants is enabled");
+  chatty.debug("echo only");
+  chatty.error("both");
+  equal(lines(quiet.rt.fs.text("/var/log/c.log") ?? "").join("|"), "both");
+  equal(lines(lines2.join("")).join("|"), "echo only|both");
+});
+
 Deno.test("[LOG.main.syslog] logfile=syslog: one syslog record per line, file-formatted; no file, no logfile path; still echoes", () => {
   const rt = new FakeRuntime({ cwd: "/run" });
   const logger = createMainLogger(rt, { logfile: "syslog", maxbytes: 10, backups: 1, level: "info", echo: rt.stdout });

@@ -137,6 +137,4 @@ export interface ChildOutput {
   onOutput: OutputObserver | null;
   /** Called for every completed capture-mode block (`<channel>_capture_maxbytes` > 0). */
   onComm: CommObserver | null;
-  /** The console stream's tee, when the process's output also goes to the console. */
-  tee: OutputTee | null;
 }

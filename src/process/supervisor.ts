@@ -48,7 +48,7 @@ export interface EngineHost {
    * discards output. An event listener's stdout carries the listener
    * protocol: it is logged but never captured.
    */
-  createOutput(config: ProcessConfig, listener: boolean): Promise<ChildOutput | null>;
+  createOutput(config: ProcessConfig, listener: boolean, group: string): Promise<ChildOutput | null>;
   /** Builds what to spawn for a process; throws SpawnError. */
   prepare(proc: Subprocess): SpawnOptions;
   /** The daemon's event bus, kept across reloads; a fresh one when absent. */
@@ -184,7 +184,12 @@ export class Supervisor {
     const procs: Subprocess[] = [];
     const listener = config.kind === "eventlistener";
     for (const pc of config.processes) {
-      const proc = new Subprocess(pc, config.name, this.#processHost, await this.host.createOutput(pc, listener));
+      const proc = new Subprocess(
+        pc,
+        config.name,
+        this.#processHost,
+        await this.host.createOutput(pc, listener, config.name),
+      );
       this.#emitLogEvents(proc, listener);
       procs.push(proc);
     }

@@ -22,7 +22,7 @@
  * @module
  */
 
-import { defaultProgramExtensions, type ProcessConfig } from "../src/config/schema.ts";
+import { defaultDependencyExtensions, defaultProgramExtensions, type ProcessConfig } from "../src/config/schema.ts";
 import { createProcessOutput } from "../src/logging/child_output.ts";
 import { createMainLogger } from "../src/logging/main_logger.ts";
 import type { Runtime } from "../src/runtime/types.ts";
@@ -70,6 +70,7 @@ async function sh(script: string): Promise<void> {
 function processConfig(logfile: string): ProcessConfig {
   return {
     ...defaultProgramExtensions("numbers"),
+    ...defaultDependencyExtensions(),
     name: "numbers",
     command: "",
     directory: null,

@@ -38,6 +38,7 @@ import type { Logger } from "./logging/types.ts";
 import { EventBus } from "./events/events.ts";
 import { spawnOptionsFor, supplementaryGroups } from "./process/spawn_options.ts";
 import { type EngineSignal, Supervisor } from "./process/supervisor.ts";
+import { installDependencies } from "./process/dependencies.ts";
 import { type Runtime, RuntimeError } from "./runtime/types.ts";
 import { createPluginContext, type PluginContext } from "./rpc/plugin_context.ts";
 import type { XmlRpcValue } from "./rpc/xmlrpc_value.ts";
@@ -208,7 +209,7 @@ function createEngine(
     identifier: options.identifier,
     strip_ansi: options.strip_ansi,
   };
-  return new Supervisor({
+  const sup = new Supervisor({
     runtime: rt,
     logger,
     createOutput: (pc, listener, group) => {
@@ -220,6 +221,8 @@ function createEngine(
     bus,
     identifier: options.identifier,
   });
+  installDependencies(sup);
+  return sup;
 }
 
 function readText(rt: Runtime, path: string): string {

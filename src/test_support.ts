@@ -7,7 +7,7 @@
  * @module
  */
 
-import { defaultProgramExtensions, type ProcessConfig } from "./config/schema.ts";
+import { defaultDependencyExtensions, defaultProgramExtensions, type ProcessConfig } from "./config/schema.ts";
 import type { LogLevelName } from "./config/datatypes.ts";
 import { LEVEL_LABELS, LEVEL_NUMBERS, type Logger } from "./logging/types.ts";
 
@@ -15,6 +15,7 @@ import { LEVEL_LABELS, LEVEL_NUMBERS, type Logger } from "./logging/types.ts";
 export function programConfig(overrides: Partial<ProcessConfig> = {}): ProcessConfig {
   return {
     ...defaultProgramExtensions(overrides.name ?? "prog"),
+    ...defaultDependencyExtensions(),
     name: "prog",
     command: "/bin/prog",
     directory: null,

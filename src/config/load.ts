@@ -28,6 +28,7 @@ import { expandValue } from "./pyformat.ts";
 import { abspath, dirname, join } from "./pypath.ts";
 import { type Expansions, OptionReader } from "./_reader.ts";
 import { processGroupsFromParser } from "./load_groups.ts";
+import { checkDependencies } from "./load_dependencies.ts";
 import { readSupervisordExtensions } from "./load_extensions.ts";
 import { rpcInterfacesFromParser, serverConfigsFromParser } from "./load_servers.ts";
 import { DEFAULTS, MAIN_RPCINTERFACE_FACTORY, type SupervisorConfig, type SupervisordSection } from "./schema.ts";
@@ -163,6 +164,7 @@ function readConfig(configfile: string, host: ConfigHost): SupervisorConfig {
       proc.environment = { ...supervisord.environment, ...proc.environment };
     }
   }
+  checkDependencies(groups, (section) => reader.parser.sectionFile(section) ?? configfile);
   const servers = serverConfigsFromParser({
     reader,
     here,

@@ -28,6 +28,7 @@ import { expandValue } from "./pyformat.ts";
 import { pyRepr } from "./pyrepr.ts";
 import type { Expansions, OptionReader } from "./_reader.ts";
 import { readProgramExtensions } from "./load_extensions.ts";
+import { readDependencyKeys } from "./load_dependencies.ts";
 import { AUTO_LOGFILE, compareConfigs, DEFAULTS, type LogfileTarget, type ProcessConfig } from "./schema.ts";
 
 /** What building processes needs besides the section itself. */
@@ -205,6 +206,7 @@ function buildProcesses(
       environment,
       serverurl,
       ...extensions,
+      ...readDependencyKeys((key) => get(key, null), section),
     });
   }
   return processes.sort(compareConfigs);

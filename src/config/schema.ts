@@ -94,7 +94,7 @@ export interface SupervisordSection extends SupervisordExtensions {
 }
 
 /** One process of a program, eventlistener or fcgi-program section (SURFACE §3.5). */
-export interface ProcessConfig extends ProgramExtensions {
+export interface ProcessConfig extends ProgramExtensions, DependencyExtensions {
   /** The process name (`process_name` expanded). */
   name: string;
   /** The command line (`command`). */
@@ -157,6 +157,32 @@ export interface ProcessConfig extends ProgramExtensions {
   serverurl: string | null;
 }
 
+/** A `depends_on` condition (EXTENSIONS.md §2). */
+export type DependencyCondition = "started" | "running" | "healthy" | "completed" | "succeeded";
+
+/** One `depends_on` entry: a program, group or `group:process` target and what it must reach. */
+export interface DependsOn {
+  /** The target as written: a program or group name, or a `group:process` namespec. */
+  target: string;
+  /** What every process of the target must reach (`running` when not written). */
+  condition: DependencyCondition;
+}
+
+/** `on_dependency_failure` (extension). */
+export type OnDependencyFailure = "ignore" | "stop" | "restart";
+
+/** The dependency keys of a program (EXTENSIONS.md §2). Durations are seconds. */
+export interface DependencyExtensions {
+  /** `depends_on`: what must be met before an automatic start; empty = nothing. */
+  depends_on: DependsOn[];
+  /** `depends_timeout`: seconds to wait before the dependency counts as failed; 0 = forever. */
+  depends_timeout: number;
+  /** `on_dependency_failure`: what a met dependency that fails does to this process. */
+  on_dependency_failure: OnDependencyFailure;
+  /** The section that set `depends_on` (as `program:web`), for load errors; null when unset. */
+  depends_section: string | null;
+}
+
 /**
  * The program extension keys (EXTENSIONS.md §1 and §4). Their defaults
  * leave supervisord's behaviour unchanged. Durations are seconds.
@@ -201,6 +227,11 @@ export function defaultProgramExtensions(name: string): ProgramExtensions {
     backoff_reset_after: null,
     retry_forever: false,
   };
+}
+
+/** The dependency values of a program that sets none of the dependency keys. */
+export function defaultDependencyExtensions(): DependencyExtensions {
+  return { depends_on: [], depends_timeout: 0, on_dependency_failure: "ignore", depends_section: null };
 }
 
 /** An fcgi-program's listening socket (SURFACE §3.8). */

@@ -96,8 +96,13 @@ export function stateTone(state: number): StateTone {
 }
 
 /** One process at wall-clock time `nowMs`. */
-export function uiProcess(group: ProcessGroup, proc: Subprocess, nowMs: number): UiProcess {
-  const info = processInfo(group, proc, nowMs);
+export function uiProcess(
+  group: ProcessGroup,
+  proc: Subprocess,
+  nowMs: number,
+  rewrite?: (proc: Subprocess, base: string) => string,
+): UiProcess {
+  const info = processInfo(group, proc, nowMs, rewrite);
   return {
     ...info,
     namespec: makeNamespec(group.name, proc.name),
@@ -130,7 +135,7 @@ export function snapshot(ctx: ApiContext, version: string): UiSnapshot {
       last = { name: group.name, namespec: `${group.name}:*`, header: only !== group.name, actions: [], processes: [] };
       groups.push(last);
     }
-    last.processes.push(uiProcess(group, proc, nowMs));
+    last.processes.push(uiProcess(group, proc, nowMs, (p, base) => ctx.supervisor.describe(p, base)));
   }
   for (const g of groups) g.actions = groupActions(g.processes);
   return {

@@ -277,7 +277,12 @@ class WebUi {
       const chunk = await readLogChunk(fs, logPath(found.process, channel), "", limit);
       panes.push({ channel, text: chunk.text, cursor: chunk.cursor, missing: chunk.missing });
     }
-    const proc = uiProcess(found.group, found.process, this.#ctx.runtime.clock.now());
+    const proc = uiProcess(
+      found.group,
+      found.process,
+      this.#ctx.runtime.clock.now(),
+      (p, base) => this.#ctx.supervisor.describe(p, base),
+    );
     const message = (url.searchParams.get("message") ?? "").slice(0, 1000);
     const opts = { csrf: this.#token, message, limit, pollMs: this.#tailPollMs };
     return htmlResponse(200, tailPage(this.#frame(), proc, panes, opts));
@@ -291,7 +296,12 @@ class WebUi {
       csrf: this.#token,
       statename: supervisorStateName(ctx.supervisor.mood),
       pid: ctx.runtime.pid,
-      process: uiProcess(found.group, found.process, ctx.runtime.clock.now()),
+      process: uiProcess(
+        found.group,
+        found.process,
+        ctx.runtime.clock.now(),
+        (p, base) => ctx.supervisor.describe(p, base),
+      ),
     };
     for (const channel of ["stdout", "stderr"] as Channel[]) {
       const cursor = url.searchParams.get(channel);

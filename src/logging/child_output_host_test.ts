@@ -6,7 +6,7 @@
  */
 
 import { deepEqual, equal, ok } from "node:assert/strict";
-import { defaultProgramExtensions, type ProcessConfig } from "../config/schema.ts";
+import { defaultDependencyExtensions, defaultProgramExtensions, type ProcessConfig } from "../config/schema.ts";
 import type { Runtime } from "../runtime/types.ts";
 import { createProcessOutput } from "./child_output.ts";
 import { cleanupAutoChildLogs } from "./childlog_cleanup.ts";
@@ -31,6 +31,7 @@ async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
 function config(dir: string): ProcessConfig {
   return {
     ...defaultProgramExtensions("numbers"),
+    ...defaultDependencyExtensions(),
     name: "numbers",
     command: "sh",
     directory: null,

@@ -194,9 +194,17 @@ export class ProcessControl {
     return this.forEach(inGroup(group), isNotRunning, (p) => this.startProcess(p, opts));
   }
 
-  /** Starts every process that is not running. */
+  /**
+   * Starts every process that is not running. A process the start gates
+   * hold (a dependency not met yet) is started once they let it; one whose
+   * dependency failed is not started (`spawn_error`).
+   */
   startAll(opts: ControlOptions = {}): Promise<ControlResult[]> {
-    return this.forEach(this.processes(), isNotRunning, (p) => this.startProcess(p, opts));
+    return this.forEach(this.processes(), isNotRunning, (p) => {
+      const gate = () => this.supervisor.startGate(p);
+      if (gate() === true) return this.startProcess(p, opts);
+      return this.#afterGate(gate, () => this.startProcess(p, opts), true);
+    });
   }
 
   /** Stops every running process of `group`. */
@@ -204,9 +212,35 @@ export class ProcessControl {
     return this.forEach(inGroup(group), isRunning, (p) => this.stopProcess(p, opts));
   }
 
-  /** Stops every running process. */
+  /**
+   * Stops every running process. Under a stop gate (dependencies) each
+   * process is stopped once the gate lets it: its dependents are stopped.
+   */
   stopAll(opts: ControlOptions = {}): Promise<ControlResult[]> {
-    return this.forEach(this.processes(), isRunning, (p) => this.stopProcess(p, opts));
+    return this.forEach(this.processes(), isRunning, (p) => {
+      const gate = () => this.supervisor.mayStop(p, false);
+      if (gate()) return this.stopProcess(p, opts);
+      return this.#afterGate(gate, () => this.stopProcess(p, opts), false);
+    });
+  }
+
+  /**
+   * Runs `op` once `gate` answers true, checked after the other operations
+   * of the same call have begun and then every {@linkcode POLL_MS}; a text
+   * answer ends the wait with that text as a `spawn_error`.
+   */
+  async #afterGate(gate: () => boolean | string, op: () => MaybeLater, starting: boolean): Promise<ControlOutcome> {
+    const clock = this.supervisor.host.runtime.clock;
+    await Promise.resolve();
+    for (;;) {
+      const answer = gate();
+      if (answer === true) return await op();
+      if (typeof answer === "string") return fail("spawn_error", answer);
+      if (starting && this.supervisor.mood < SupervisorState.RUNNING) {
+        return fail("shutting_down", "supervisord is shutting down");
+      }
+      await new Promise<void>((wake) => clock.setTimeout(wake, POLL_MS));
+    }
   }
 
   /**

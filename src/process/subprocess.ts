@@ -126,6 +126,11 @@ export class Subprocess {
     return this.#backoff;
   }
 
+  /** True when an EXITED process will be started again on its own (autorestart). */
+  get restartPending(): boolean {
+    return this.#state === ProcessState.EXITED && this.#restartAt !== null;
+  }
+
   /** True while a stop signal has been sent and the child has not yet exited. */
   get killing(): boolean {
     return this.#killing;

@@ -65,8 +65,26 @@ export interface StateChange {
   expected: boolean;
 }
 
-/** Answers whether a process may be started automatically now (see `Supervisor.addStartGate`). */
-export type StartGate = (proc: Subprocess) => boolean;
+/**
+ * Answers whether a process may be started automatically now (see
+ * `Supervisor.addStartGate`): true, false (held for now), or a text saying
+ * why it is held until something changes (a failed dependency).
+ */
+export type StartGate = (proc: Subprocess) => boolean | string;
+
+/**
+ * Orders stops (see `Supervisor.addStopGate`). While `active()`, the
+ * shutdown stops each process once `mayStop(proc, true)` allows it instead
+ * of group by group, and `stop all` holds each stop until
+ * `mayStop(proc, false)` allows it.
+ */
+export interface StopGate {
+  active(): boolean;
+  mayStop(proc: Subprocess, shutdown: boolean): boolean;
+}
+
+/** Rewrites a process's RPC description (`base` is supervisord's own text). */
+export type Describer = (proc: Subprocess, base: string) => string;
 
 /** How a run of the engine ended. */
 export type RunOutcome = "shutdown" | "restart";
@@ -80,6 +98,8 @@ export class Supervisor {
   readonly groups = new Map<string, ProcessGroup>();
   readonly #stateListeners = new Set<(change: StateChange) => void>();
   readonly #startGates = new Set<StartGate>();
+  readonly #stopGates = new Set<StopGate>();
+  readonly #describers = new Set<Describer>();
   readonly #processHost: ProcessHost;
   #stopping = false;
   #stopGroups: ProcessGroup[] | null = null;
@@ -111,10 +131,7 @@ export class Supervisor {
         for (const l of [...this.#stateListeners]) l({ proc, from, to, expected });
       },
       wake: () => this.wake(),
-      mayStart: (proc) => {
-        for (const gate of this.#startGates) if (!gate(proc)) return false;
-        return true;
-      },
+      mayStart: (proc) => this.startGate(proc) === true,
     };
     this.#schedule = new Schedule(host.runtime.clock, () => this.#pass());
     this.#schedule.add({ nextDue: () => this.#nextReport(), run: (now) => this.#shutdownReport(now) });
@@ -159,6 +176,56 @@ export class Supervisor {
       this.#startGates.delete(gate);
       this.wake();
     };
+  }
+
+  /**
+   * What the start gates answer for `proc`: true when every gate lets it
+   * start, else the first other answer (false, or a failure text).
+   */
+  startGate(proc: Subprocess): boolean | string {
+    for (const gate of this.#startGates) {
+      const answer = gate(proc);
+      if (answer !== true) return answer;
+    }
+    return true;
+  }
+
+  /**
+   * Adds a stop gate (see {@linkcode StopGate}); returns the function that
+   * removes it. Without an active gate the shutdown stops groups one at a
+   * time, highest priority first, as supervisord does.
+   */
+  addStopGate(gate: StopGate): () => void {
+    this.#stopGates.add(gate);
+    return () => {
+      this.#stopGates.delete(gate);
+      this.wake();
+    };
+  }
+
+  /** True when a stop gate orders the stops (see {@linkcode StopGate}). */
+  get stopsOrdered(): boolean {
+    for (const gate of this.#stopGates) if (gate.active()) return true;
+    return false;
+  }
+
+  /** True when every active stop gate lets `proc` get its stop signal now. */
+  mayStop(proc: Subprocess, shutdown: boolean): boolean {
+    for (const gate of this.#stopGates) if (gate.active() && !gate.mayStop(proc, shutdown)) return false;
+    return true;
+  }
+
+  /** Adds a describer of RPC descriptions; returns the function that removes it. */
+  addDescriber(describer: Describer): () => void {
+    this.#describers.add(describer);
+    return () => void this.#describers.delete(describer);
+  }
+
+  /** `base`, supervisord's description of `proc`, as the describers rewrite it. */
+  describe(proc: Subprocess, base: string): string {
+    let text = base;
+    for (const d of this.#describers) text = d(proc, text);
+    return text;
   }
 
   /** supervisord's state (RPC getState). */
@@ -360,7 +427,8 @@ export class Supervisor {
         this.#stopGroups = this.sortedGroups();
         this.bus.notify(supervisorStateChangeEvent("STOPPING"));
       }
-      this.#stopGroups?.at(-1)?.stopAll();
+      if (this.stopsOrdered) this.#stopGated();
+      else this.#stopGroups?.at(-1)?.stopAll();
       if (this.#unstopped().length === 0) return this.#finish();
     }
     this.#schedule.run(now);
@@ -372,6 +440,18 @@ export class Supervisor {
       }
     }
     this.#schedule.arm(now);
+  }
+
+  /** The shutdown under a stop gate: each process gets its signal once the gates let it. */
+  #stopGated(): void {
+    for (const group of this.sortedGroups().reverse()) {
+      for (const proc of byPriority([...group.processes.values()]).reverse()) {
+        if (proc.state === ProcessState.BACKOFF) proc.giveUp();
+        else if (
+          (proc.state === ProcessState.RUNNING || proc.state === ProcessState.STARTING) && this.mayStop(proc, true)
+        ) proc.stop();
+      }
+    }
   }
 
   #unstopped(): Subprocess[] {

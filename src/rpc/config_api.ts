@@ -73,6 +73,11 @@ const COMPARED = [
   "backoff_jitter",
   "backoff_reset_after",
   "retry_forever",
+  // Extension keys (EXTENSIONS.md §2).
+  "depends_on",
+  "depends_timeout",
+  "on_dependency_failure",
+  "depends_section",
 ] as const satisfies readonly (keyof ProcessConfig)[];
 
 // Fails to compile when ProcessConfig gains a field that is not compared: decide, then list it.

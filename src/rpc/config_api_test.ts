@@ -129,6 +129,10 @@ Deno.test("[RPC.configeq] every compared option makes a difference; AUTO on eith
     backoff_jitter: 0.1,
     backoff_reset_after: 30,
     retry_forever: true,
+    depends_on: [{ target: "db", condition: "healthy" }],
+    depends_timeout: 5,
+    on_dependency_failure: "restart",
+    depends_section: "program:web",
   };
   for (const [key, value] of Object.entries(changed)) {
     ok(!processConfigsEqual(base, { ...base, [key]: value }), `${key} is compared`);

@@ -78,8 +78,15 @@ function describe(info: Omit<ProcessInfo, "description">): string {
  * @param group The process's group.
  * @param proc The process.
  * @param nowMs Wall-clock milliseconds since the epoch.
+ * @param rewrite Rewrites the description (extension state: a dependency
+ *   wait, health); supervisord's own text when absent.
  */
-export function processInfo(group: ProcessGroup, proc: Subprocess, nowMs: number): ProcessInfo {
+export function processInfo(
+  group: ProcessGroup,
+  proc: Subprocess,
+  nowMs: number,
+  rewrite?: (proc: Subprocess, base: string) => string,
+): ProcessInfo {
   const stdout = proc.output?.logfile("stdout") ?? "";
   const info = {
     name: proc.name,
@@ -96,5 +103,6 @@ export function processInfo(group: ProcessGroup, proc: Subprocess, nowMs: number
     stderr_logfile: proc.output?.logfile("stderr") ?? "",
     pid: proc.pid,
   };
-  return { ...info, description: describe(info) };
+  const base = describe(info);
+  return { ...info, description: rewrite === undefined ? base : rewrite(proc, base) };
 }

@@ -98,13 +98,17 @@ export class SupervisorApi {
     guard(this.ctx);
     const { group, process: proc } = resolve(this.ctx, name);
     if (proc === null) throw new RpcError(Faults.BAD_NAME, name);
-    return processInfo(group, proc, this.ctx.runtime.clock.now());
+    const sup = this.ctx.supervisor;
+    return processInfo(group, proc, this.ctx.runtime.clock.now(), (p, base) => sup.describe(p, base));
   }
 
   getAllProcessInfo() {
     guard(this.ctx);
     const now = this.ctx.runtime.clock.now();
-    return allProcesses(this.ctx, true).map(([group, proc]) => processInfo(group, proc, now));
+    const sup = this.ctx.supervisor;
+    return allProcesses(this.ctx, true).map(([group, proc]) =>
+      processInfo(group, proc, now, (p, base) => sup.describe(p, base))
+    );
   }
 
   /** Python `startProcess`: true once RUNNING (or at once with `wait` false). */

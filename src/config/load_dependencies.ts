@@ -1,0 +1,201 @@
+/**
+ * The dependency keys of a program (EXTENSIONS.md §2): `depends_on`,
+ * `depends_timeout` and `on_dependency_failure`, read per process, then
+ * checked across the whole config (unknown targets, self-dependencies,
+ * cycles, unknown conditions, `:healthy` on a program without a check).
+ * Python reads options by name, so it never sees these keys: a config using
+ * them still loads in supervisord 4.2.5.
+ *
+ * Target resolution is shared with the engine ({@linkcode resolveTarget}):
+ * a group name means every process of the group, `group:process` one
+ * process, and any other name a process of that name in a `[group:x]`.
+ *
+ * Python counterpart: none (the peers: process-compose's `depends_on`,
+ * rsupervisord's DAG, the Go port's `config/process_sort.go`).
+ * @module
+ */
+
+import { ValueConversionError } from "./errors.ts";
+import { choice, duration } from "./ext_values.ts";
+import { pyRepr } from "./pyrepr.ts";
+import type { DependencyCondition, DependencyExtensions, DependsOn, ProcessGroupConfig } from "./schema.ts";
+
+/** Condition words, the plugin's `starting`/`exited` included, and what they mean. */
+const CONDITIONS: Readonly<Record<string, DependencyCondition>> = {
+  started: "started",
+  starting: "started",
+  running: "running",
+  healthy: "healthy",
+  completed: "completed",
+  exited: "completed",
+  succeeded: "succeeded",
+};
+
+const CONDITION_HINT = "(use started, running, healthy, completed, succeeded)";
+
+/** Reads one expanded option, or null when it is absent. */
+type KeyReader = (key: string) => string | null;
+
+/**
+ * The dependency keys of one process of `section`.
+ *
+ * @param get Reads an expanded option of the section.
+ * @param section The section name, as `program:web`.
+ */
+export function readDependencyKeys(get: KeyReader, section: string): DependencyExtensions {
+  const raw = get("depends_on");
+  if (raw !== null && section.startsWith("eventlistener:")) {
+    throw new ValueConversionError(`depends_on is not supported in [${section}]`);
+  }
+  const failure = get("on_dependency_failure");
+  const timeout = get("depends_timeout");
+  const depends_on = raw === null ? [] : parseDependsOn(raw);
+  return {
+    depends_on,
+    depends_timeout: timeout === null ? 0 : duration(timeout),
+    on_dependency_failure: failure === null
+      ? "ignore"
+      : choice("on_dependency_failure", failure, ["ignore", "stop", "restart"]),
+    depends_section: depends_on.length > 0 ? section : null,
+  };
+}
+
+/**
+ * `depends_on`'s entries: separated by commas and/or whitespace. A trailing
+ * `:word` is a condition only when the word is a condition; otherwise the
+ * whole entry is the target (a `group:process` namespec).
+ */
+export function parseDependsOn(raw: string): DependsOn[] {
+  const out: DependsOn[] = [];
+  for (const item of raw.split(/[\s,]+/).filter((s) => s !== "")) {
+    const colon = item.lastIndexOf(":");
+    const word = colon < 0 ? "" : item.slice(colon + 1).toLowerCase();
+    const condition = CONDITIONS[word];
+    if (condition !== undefined) out.push({ target: item.slice(0, colon), condition });
+    else out.push({ target: item, condition: "running" });
+  }
+  return out;
+}
+
+/** A group as target resolution sees it: its name and its processes. */
+export interface TargetGroup<P extends { readonly name: string }> {
+  readonly name: string;
+  readonly members: readonly P[];
+}
+
+/**
+ * The processes a `depends_on` target names, or null when it names none: a
+ * group (all its processes), a `group:process` namespec, or a process name
+ * found in any group.
+ */
+export function resolveTarget<P extends { readonly name: string }>(
+  target: string,
+  groups: readonly TargetGroup<P>[],
+): P[] | null {
+  const colon = target.indexOf(":");
+  if (colon >= 0) {
+    const group = groups.find((g) => g.name === target.slice(0, colon));
+    const rest = target.slice(colon + 1);
+    if (group === undefined) return null;
+    if (rest === "" || rest === "*") return [...group.members];
+    const proc = group.members.find((p) => p.name === rest);
+    return proc === undefined ? null : [proc];
+  }
+  const group = groups.find((g) => g.name === target);
+  if (group !== undefined) return [...group.members];
+  const procs = groups.flatMap((g) => g.members.filter((p) => p.name === target));
+  return procs.length > 0 ? procs : null;
+}
+
+/** Whether a target process can report `healthy` (a health check or `ready_log`). */
+export type HasHealth = (group: string, process: string) => boolean;
+
+/**
+ * Checks every `depends_on` of `groups` against the others; throws the
+ * first error with supervisord's ` in section '…' (file: '…')` suffix.
+ *
+ * @param fileOf The file a section was read from.
+ * @param hasHealth Whether a process has a health signal (none yet by default).
+ */
+export function checkDependencies(
+  groups: readonly ProcessGroupConfig[],
+  fileOf: (section: string) => string,
+  hasHealth: HasHealth = () => false,
+): void {
+  const targets = groups.map((g) => ({ name: g.name, members: g.processes.map((p) => ({ name: p.name, g })) }));
+  const key = (group: string, proc: string) => `${group}:${proc}`;
+  const edges = new Map<string, string[]>();
+  for (const group of groups) {
+    for (const proc of group.processes) {
+      const section = proc.depends_section;
+      if (section === null) continue;
+      const where = ` in section ${pyRepr(section)} (file: ${pyRepr(fileOf(section))})`;
+      const fail = (msg: string) => new ValueConversionError(msg + where);
+      const out: string[] = [];
+      for (const dep of proc.depends_on) {
+        const found = resolveTarget(dep.target, targets);
+        if (found === null) throw fail(unresolved(dep.target, targets));
+        for (const t of found) {
+          if (t.g === group && t.name === proc.name) throw fail(`program ${pyRepr(proc.name)} depends on itself`);
+          if (dep.condition === "healthy" && !hasHealth(t.g.name, t.name)) {
+            throw fail(
+              `depends_on ${pyRepr(`${dep.target}:healthy`)} but program ${
+                pyRepr(t.name)
+              } has no healthcheck or ready_log`,
+            );
+          }
+          out.push(key(t.g.name, t.name));
+        }
+      }
+      edges.set(key(group.name, proc.name), out);
+    }
+  }
+  const cycle = findCycle(edges);
+  if (cycle !== null) {
+    const [group, proc] = splitKey(cycle[0]!);
+    const section = groups.find((g) => g.name === group)?.processes.find((p) => p.name === proc)?.depends_section ?? "";
+    const names = cycle.map((k) => splitKey(k)[1]);
+    throw new ValueConversionError(
+      `depends_on cycle: ${names.join(" -> ")} in section ${pyRepr(section)} (file: ${pyRepr(fileOf(section))})`,
+    );
+  }
+}
+
+/** An unknown target's message: an unknown condition when the text before its last `:` resolves. */
+function unresolved(target: string, groups: readonly TargetGroup<{ name: string }>[]): string {
+  const colon = target.lastIndexOf(":");
+  if (colon > 0 && resolveTarget(target.slice(0, colon), groups) !== null) {
+    return `unknown depends_on condition ${pyRepr(target.slice(colon + 1))} ${CONDITION_HINT}`;
+  }
+  return `depends_on names unknown program ${pyRepr(target)}`;
+}
+
+function splitKey(k: string): [string, string] {
+  const i = k.indexOf(":");
+  return [k.slice(0, i), k.slice(i + 1)];
+}
+
+/** The first cycle of a graph (depth-first, in insertion order), closed (`a, b, a`), or null. */
+export function findCycle(edges: ReadonlyMap<string, readonly string[]>): string[] | null {
+  const state = new Map<string, "open" | "done">();
+  const path: string[] = [];
+  const visit = (node: string): string[] | null => {
+    const s = state.get(node);
+    if (s === "done") return null;
+    if (s === "open") return [...path.slice(path.indexOf(node)), node];
+    state.set(node, "open");
+    path.push(node);
+    for (const next of edges.get(node) ?? []) {
+      const found = visit(next);
+      if (found !== null) return found;
+    }
+    path.pop();
+    state.set(node, "done");
+    return null;
+  };
+  for (const node of edges.keys()) {
+    const found = visit(node);
+    if (found !== null) return found;
+  }
+  return null;
+}

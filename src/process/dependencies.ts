@@ -293,9 +293,20 @@ export class Dependencies {
   }
 }
 
-/** Plugs dependencies into `sup`; returns the machinery (for views) and keeps it for the engine's life. */
+const installed = new WeakMap<Supervisor, Dependencies>();
+
+/** Plugs dependencies into `sup`; returns the machinery, which {@linkcode dependencyView} finds again. */
 export function installDependencies(sup: Supervisor, healthy?: HealthyProbe): Dependencies {
   const deps = new Dependencies(sup, healthy);
   deps.install();
+  installed.set(sup, deps);
   return deps;
+}
+
+/**
+ * The dependency view of `proc` (for the JSON API, our ctl and the web UI),
+ * or null when dependencies are not installed in `sup`.
+ */
+export function dependencyView(sup: Supervisor, proc: Subprocess): DependencyView | null {
+  return installed.get(sup)?.view(proc) ?? null;
 }

@@ -4,7 +4,7 @@ import { FakeRuntime } from "../runtime/fake.ts";
 import type { FakeChild } from "../runtime/fake_child.ts";
 import { programConfig, RecordingLogger, settle } from "./_testing.ts";
 import { ProcessControl } from "./control.ts";
-import { installDependencies } from "./dependencies.ts";
+import { dependencyView, installDependencies } from "./dependencies.ts";
 import { ProcessState, processStateName } from "./states.ts";
 import { type EngineHost, Supervisor } from "./supervisor.ts";
 
@@ -58,6 +58,11 @@ Deno.test("[EXT.deps.running] a dependent waits in STOPPED until its dependency 
   deepEqual(t.spawned(), ["db"]);
   equal(t.state("web"), "STOPPED");
   equal(t.describe("web"), "waiting for db (running)");
+  deepEqual(dependencyView(t.sup, t.proc("web")), {
+    depends_on: [{ target: "db", condition: "running" }],
+    waiting_on: ["db (running)"],
+    dependency_failed: null,
+  });
   await t.advance(1999);
   deepEqual(t.spawned(), ["db"]);
   await t.advance(1);

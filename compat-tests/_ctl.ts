@@ -27,9 +27,16 @@ import { rawHttp } from "./_raw_http.ts";
 export type { Side } from "./_daemon.ts";
 export { type ClientOptions, type CtlOutput, descendants, freePort, killTree, runClient } from "./_ctl_process.ts";
 
-/** The common head of every fixture; `%(here)s` is the side's temp dir. */
+/**
+ * The common head of every fixture; `%(here)s` is the side's temp dir. The
+ * server has the JSON API (on by default) and `/metrics` on, so every
+ * differential step also proves that they change nothing for the stock
+ * client (supervisord 4.2.5 ignores both keys).
+ */
 export const UNIX_HEADER = `[unix_http_server]
 file=%(here)s/s.sock
+metrics=true
+metrics_families=native node supervisor_exporter
 
 [supervisord]
 logfile=%(here)s/supervisord.log

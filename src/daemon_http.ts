@@ -27,6 +27,8 @@ import { createPluginContext } from "./rpc/plugin_context.ts";
 import { createLogTails } from "./http/log_tails.ts";
 import { uiRoutes } from "./http/ui.ts";
 import { apiRoute } from "./api/routes.ts";
+import { ExitCounter } from "./metrics/exit_counter.ts";
+import { metricsRoute } from "./metrics/metrics_route.ts";
 import type { Listener, Runtime } from "./runtime/types.ts";
 import type { XmlRpcValue } from "./rpc/xmlrpc_value.ts";
 
@@ -91,6 +93,8 @@ export async function openDaemonHttp(input: DaemonHttpInput): Promise<DaemonHttp
   const logs = createLogTails(ctx);
   const ui = uiRoutes(ctx);
   const api = apiRoute({ supervisor, logger, runtime: rt });
+  // Exit and restart counters only when some server serves /metrics.
+  const counter = config.servers.some((s) => s.metrics) ? new ExitCounter(supervisor) : null;
   const listeners = await openHttpServers(rt, logger, config.servers, {
     configfile: config.configfile,
     rpcInterfaces: makeInterfaces,
@@ -99,7 +103,10 @@ export async function openDaemonHttp(input: DaemonHttpInput): Promise<DaemonHttp
         rpc,
         logs,
         ui,
-        routes: server.api ? [api] : [],
+        routes: [
+          ...(server.api ? [api] : []),
+          ...(server.metrics && counter !== null ? [metricsRoute({ supervisor, runtime: rt, counter }, server)] : []),
+        ],
         credentials: server.username === null ? null : { username: server.username, password: server.password ?? "" },
         stderr: (line) => rt.stderr.write(line),
       }),
@@ -109,6 +116,7 @@ export async function openDaemonHttp(input: DaemonHttpInput): Promise<DaemonHttp
     call: (method, params) => dispatcher.call(method, params),
     async close() {
       await Promise.all(listeners.map((l) => l.close()));
+      counter?.close();
       endPlugins();
     },
   };

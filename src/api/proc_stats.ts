@@ -71,3 +71,42 @@ export async function readProcStats(rt: Runtime, pid: number): Promise<ProcStats
     return null;
   }
 }
+
+/**
+ * Figures summed over each process group led by one of `pids` (the child
+ * and whatever it started in its group): one pass over `/proc`. Pids with no
+ * readable member are left out.
+ */
+export async function readProcessTreeStats(rt: Runtime, pids: ReadonlySet<number>): Promise<Map<number, ProcStats>> {
+  const out = new Map<number, ProcStats>();
+  let entries: string[];
+  try {
+    entries = (await rt.fs.readDir("/proc")).filter((e) => /^\d+$/.test(e));
+  } catch {
+    return out;
+  }
+  await Promise.all(entries.map(async (entry) => {
+    const pid = Number(entry);
+    const stat = await rt.fs.readTextFile(`/proc/${pid}/stat`).then(parseStat, () => null);
+    if (stat === null || !pids.has(stat.pgrp)) return;
+    const rss = await rt.fs.readTextFile(`/proc/${pid}/status`).then(parseVmRss, () => null);
+    const prev = out.get(stat.pgrp);
+    const cpu = (stat.utime + stat.stime) / USER_HZ;
+    out.set(stat.pgrp, {
+      cpuSeconds: (prev?.cpuSeconds ?? 0) + cpu,
+      rssBytes: (prev?.rssBytes ?? 0) + (rss ?? 0),
+      startTicks: pid === stat.pgrp ? stat.starttime : prev?.startTicks ?? stat.starttime,
+    });
+  }));
+  return out;
+}
+
+/** The boot time (`btime` of `/proc/stat`), seconds since the epoch; null when unknown. */
+export async function readBootTime(rt: Runtime): Promise<number | null> {
+  try {
+    const m = /^btime (\d+)$/m.exec(await rt.fs.readTextFile("/proc/stat"));
+    return m === null ? null : Number(m[1]);
+  } catch {
+    return null;
+  }
+}

@@ -74,6 +74,11 @@ export interface Route {
   /** Match the whole path rather than a prefix. Default false. */
   readonly exact?: boolean;
   /**
+   * Answer without the server's authentication (`/metrics` with
+   * `metrics_auth = false`). Default false.
+   */
+  readonly public?: boolean;
+  /**
    * Answers a request (any method: refusing a method is the route's business).
    *
    * @param req The request, after authentication.
@@ -215,6 +220,13 @@ function match(routes: readonly Route[], path: string): Route | undefined {
   return undefined;
 }
 
+/** The path routes match on: URL-unquoted, `;params` removed (Medusa's `split_uri`). */
+function routePath(req: Request): string {
+  const pathname = new URL(req.url).pathname;
+  const semicolon = pathname.indexOf(";");
+  return pyUnquote(semicolon === -1 ? pathname : pathname.slice(0, semicolon));
+}
+
 /**
  * A handler that answers with the first of `routes` matching the request's
  * path (URL-unquoted, `;params` removed, as Medusa's `split_uri` does), or
@@ -222,9 +234,7 @@ function match(routes: readonly Route[], path: string): Route | undefined {
  */
 export function createRouter(routes: readonly Route[], fallback: Handler = defaultFallback): Handler {
   return async (req) => {
-    const pathname = new URL(req.url).pathname;
-    const semicolon = pathname.indexOf(";");
-    const path = pyUnquote(semicolon === -1 ? pathname : pathname.slice(0, semicolon));
+    const path = routePath(req);
     const route = match(routes, path);
     return await (route === undefined ? fallback(req) : route.handle(req, path));
   };
@@ -238,11 +248,15 @@ export function createRouter(routes: readonly Route[], fallback: Handler = defau
  * @returns The handler; it never rejects (failures become Medusa's 500 page).
  */
 export function createHttpHandler(opts: HttpFrontOptions): Handler {
-  const route = createRouter(routeTable(opts), opts.fallback);
+  const routes = routeTable(opts);
+  const route = createRouter(routes, opts.fallback);
   const creds = opts.credentials ?? null;
+  // Only a table with a public route pays for looking the route up before authentication.
+  const anyPublic = routes.some((r) => r.public === true);
+  const isPublic = (req: Request) => anyPublic && match(routes, routePath(req))?.public === true;
   return async (req) => {
     try {
-      if (creds !== null) {
+      if (creds !== null && !isPublic(req)) {
         const verdict = await checkBasicAuth(req.headers.get("authorization"), creds, opts.stderr);
         if (verdict === "unauthorized") {
           // The client may still be sending its body (supervisorctl sends it

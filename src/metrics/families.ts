@@ -8,7 +8,8 @@
  *   `group,name`, the same help texts and types;
  * - `supervisor_exporter`: the maintained supervisord_exporter's
  *   `supervisor_process_info{name,group,state,exit_status}` (1 when
- *   RUNNING), `supervisor_process_uptime` and `supervisord_up`;
+ *   RUNNING), `supervisor_process_uptime` (only while RUNNING) and
+ *   `supervisord_up`, with that exporter's help texts;
  * - `native`: `supervisord_process_*` per process, `supervisord_build_info`,
  *   and the standard `process_*` figures of the daemon itself.
  *
@@ -96,7 +97,7 @@ function exporterFamilies(procs: readonly ProcessSnapshot[], now: number): Famil
   return [
     fam(
       "supervisor_process_info",
-      "Process information: 1 while RUNNING",
+      "Supervisor process information",
       "gauge",
       procs.map((s) => ({
         labels: { ...ids(s), state: processStateName(s.proc.state), exit_status: String(s.proc.exitstatus ?? 0) },
@@ -105,14 +106,16 @@ function exporterFamilies(procs: readonly ProcessSnapshot[], now: number): Famil
     ),
     fam(
       "supervisor_process_uptime",
-      "Process uptime in seconds, 0 when not RUNNING",
+      "Uptime of Supervisor processes",
       "gauge",
-      procs.map((s) => ({
+      procs.filter(running).map((s) => ({
         labels: ids(s),
-        value: running(s) ? Math.max(0, Math.trunc(now / 1000 - s.proc.laststartWall)) : 0,
+        value: Math.trunc(now / 1000) - Math.trunc(s.proc.laststartWall),
       })),
     ),
-    fam("supervisord_up", "Whether supervisord answers", "gauge", [{ labels: {}, value: 1 }]),
+    fam("supervisord_up", "Supervisord XML-RPC connection status (1 if up, 0 if down)", "gauge", [
+      { labels: {}, value: 1 },
+    ]),
   ];
 }
 

@@ -79,7 +79,7 @@ Deno.test("supervisor_exporter family: info with state and exit_status labels, u
       '{"exit_status":"0","group":"web","name":"web","state":"RUNNING"} 1',
     ),
   );
-  ok(series(m.get("supervisor_process_uptime")).includes('{"group":"web","name":"web"} 6'));
+  deepEqual(series(m.get("supervisor_process_uptime")), ['{"group":"web","name":"web"} 6']);
   deepEqual(m.get("supervisord_up")?.samples, [{ labels: {}, value: 1 }]);
 });
 

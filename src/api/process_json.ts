@@ -14,8 +14,10 @@
  * @module
  */
 
+import { dependencyView } from "../process/dependencies.ts";
 import type { ProcessGroup } from "../process/group.ts";
 import type { Subprocess } from "../process/subprocess.ts";
+import type { Supervisor } from "../process/supervisor.ts";
 import { type ProcessInfo, processInfo } from "../rpc/process_info.ts";
 import { processView } from "../rpc/plugin_context.ts";
 import type { Runtime } from "../runtime/types.ts";
@@ -29,10 +31,12 @@ export interface ProcessJson extends ProcessInfo {
   backoff: number;
   /** The health state; null when the process has no check. */
   health: string | null;
-  /** Dependencies as configured; null when there are none. */
+  /** Dependencies as configured (`target:condition`); null when there are none. */
   depends_on: string[] | null;
-  /** Dependencies still unmet while the start waits; null when none. */
+  /** Dependencies an automatic start still waits for (`db (healthy)`); null without dependencies. */
   waiting_on: string[] | null;
+  /** The dependency that failed (target and its state, or `timeout`); null when none did. */
+  dependency_failed: { target: string; state: string } | null;
   /** Automatic restarts so far; null while the daemon does not count them. */
   restarts: number | null;
   /** Wall-clock seconds of a pending automatic start; null when none is pending. */
@@ -48,16 +52,23 @@ export interface ProcessJson extends ProcessInfo {
 }
 
 /** The JSON of one process, with CPU and RSS read now. */
-export async function processJson(rt: Runtime, group: ProcessGroup, proc: Subprocess): Promise<ProcessJson> {
+export async function processJson(
+  rt: Runtime,
+  sup: Supervisor,
+  group: ProcessGroup,
+  proc: Subprocess,
+): Promise<ProcessJson> {
   const info = processInfo(group, proc, rt.clock.now());
+  const deps = proc.config.depends_on.length > 0 ? dependencyView(sup, proc) : null;
   const stats = proc.pid > 0 ? await readProcStats(rt, proc.pid) : null;
   return {
     ...info,
     namespec: processView(proc).namespec,
     backoff: proc.backoff,
     health: null,
-    depends_on: null,
-    waiting_on: null,
+    depends_on: deps === null ? null : deps.depends_on.map((d) => `${d.target}:${d.condition}`),
+    waiting_on: deps === null ? null : [...deps.waiting_on],
+    dependency_failed: deps === null ? null : deps.dependency_failed,
     restarts: null,
     next_start_at: null,
     cpu_seconds: stats?.cpuSeconds ?? null,

@@ -90,13 +90,13 @@ async function dispatch(deps: ApiDeps, control: ProcessControl, opts: ApiOptions
   if (ns === undefined) {
     if (!get) methodNotAllowed("GET");
     const procs = control.processes();
-    return json({ processes: await Promise.all(procs.map(([g, p]) => processJson(rt, g, p))) });
+    return json({ processes: await Promise.all(procs.map(([g, p]) => processJson(rt, deps.supervisor, g, p))) });
   }
   if (parts.length === 2) {
     if (!get) methodNotAllowed("GET");
     const found = control.find(ns);
     if (found === null || found.process === null) throw new ApiError("BAD_NAME", ns);
-    return json(await processJson(rt, found.group, found.process));
+    return json(await processJson(rt, deps.supervisor, found.group, found.process));
   }
   if (parts.length === 3 && ACTIONS.includes(sub as ControlAction)) {
     if (req.method !== "POST") methodNotAllowed("POST");

@@ -1,5 +1,6 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { createHttpHandler } from "../http/server.ts";
+import { installDependencies } from "../process/dependencies.ts";
 import { ProcessState } from "../process/states.ts";
 import { programGroup, settle, type TestDaemon, testDaemon } from "../rpc/_api_testing.ts";
 import { checkSchema, responseSchema } from "./_schema_check.ts";
@@ -295,4 +296,21 @@ Deno.test("the OpenAPI document is served and every $ref in it resolves", async 
   for (const r of refs) {
     deepEqual(checkSchema(doc, { $ref: JSON.parse(r) }, null).filter((e) => e.includes("unresolved")), []);
   }
+});
+
+Deno.test("a process with depends_on shows its dependencies and what its start waits for", async () => {
+  const d = await testDaemon([
+    programGroup("db", [{ startsecs: 0 }]),
+    programGroup("app", [{ startsecs: 0, depends_on: [{ target: "db", condition: "running" }] }]),
+  ], () => ({}));
+  installDependencies(d.sup);
+  const handler = createHttpHandler({
+    rpc: { handle: () => Promise.reject(new Error("no rpc")) },
+    routes: [apiRoute({ supervisor: d.sup, logger: d.logger, runtime: d.rt })],
+  });
+  const res = await handler(new Request(BASE + "/processes/app"));
+  const app = await conforming(res, "GET", "/processes/{ns}");
+  deepEqual([app.depends_on, app.waiting_on, app.dependency_failed], [["db:running"], ["db (running)"], null]);
+  const db = await conforming(await handler(new Request(BASE + "/processes/db")), "GET", "/processes/{ns}");
+  deepEqual([db.depends_on, db.waiting_on, db.dependency_failed], [null, null, null]);
 });

@@ -36,7 +36,7 @@ import type { ConsoleStream } from "./logging/console_stream.ts";
 import { createDaemonConsole, mainLogEcho } from "./daemon_console.ts";
 import type { Logger } from "./logging/types.ts";
 import { EventBus } from "./events/events.ts";
-import { type SpawnContext, spawnOptionsFor, supplementaryGroups } from "./process/spawn_options.ts";
+import { spawnOptionsFor, supplementaryGroups } from "./process/spawn_options.ts";
 import { type EngineSignal, Supervisor } from "./process/supervisor.ts";
 import { installDependencies } from "./process/dependencies.ts";
 import { type Runtime, RuntimeError } from "./runtime/types.ts";
@@ -203,20 +203,11 @@ function createEngine(
   console: ConsoleStream | null,
 ): Supervisor {
   const env = stripDaemonMarker(pythonStartupEnv(rt.env()));
-  const ctx: SpawnContext = {
-    env,
-    serverurl: options.serverurl,
-    uid: rt.uid(),
-    ...userDatabase(rt),
-    fs: rt.fs,
-    readFile: (path) => rt.fs.readFileSync(path),
-    envFileWarnings: onceWhileUnchanged((msg) => logger.warn(msg)),
-  };
+  const ctx = { env, serverurl: options.serverurl, uid: rt.uid(), ...userDatabase(rt), fs: rt.fs };
   const outputCtx = {
     childlogdir: options.childlogdir,
     identifier: options.identifier,
     strip_ansi: options.strip_ansi,
-    memoryLogs: options.container_mode,
   };
   const sup = new Supervisor({
     runtime: rt,
@@ -232,20 +223,6 @@ function createEngine(
   });
   installDependencies(sup);
   return sup;
-}
-
-/**
- * Logs a process's env-file warnings once, and again only when they change:
- * the files are read at every spawn (and by the RPC start check).
- */
-function onceWhileUnchanged(log: (msg: string) => void): (name: string, warnings: readonly string[]) => void {
-  const last = new Map<string, string>();
-  return (name, warnings) => {
-    const key = warnings.join("\n");
-    if (last.get(name) === key) return;
-    last.set(name, key);
-    for (const w of warnings) log(w);
-  };
 }
 
 function readText(rt: Runtime, path: string): string {

@@ -30,8 +30,6 @@ import { type Expansions, OptionReader } from "./_reader.ts";
 import { processGroupsFromParser } from "./load_groups.ts";
 import { checkDependencies } from "./load_dependencies.ts";
 import { readSupervisordExtensions } from "./load_extensions.ts";
-import { supervisordEnvFile } from "./env_file_load.ts";
-import { applyShellExpansion, shellExpansionOn } from "./shell_expansion.ts";
 import { rpcInterfacesFromParser, serverConfigsFromParser } from "./load_servers.ts";
 import { DEFAULTS, MAIN_RPCINTERFACE_FACTORY, type SupervisorConfig, type SupervisordSection } from "./schema.ts";
 
@@ -129,15 +127,6 @@ function readConfig(configfile: string, host: ConfigHost): SupervisorConfig {
     );
   }
 
-  // `[supervisord] env_file` (extension): read at every load, beneath `[supervisord] environment`; it also
-  // feeds `shell_expansion` (extension), which rewrites the raw values before any key is read.
-  const daemonEnvFile = supervisordEnvFile(reader, here, configfile, (p) => host.readFile(p), parseWarnings);
-  if (shellExpansionOn(parser)) {
-    const own = (vars: Readonly<Record<string, string>>, name: string) =>
-      Object.hasOwn(vars, name) ? vars[name] : undefined;
-    applyShellExpansion(parser, (name) => own(host.env, name) ?? own(daemonEnvFile, name));
-  }
-
   const probe: PathProbe = {
     home: host.env.HOME,
     isDirectory: (p) => host.isDirectory(abspath(p, host.cwd)),
@@ -172,7 +161,7 @@ function readConfig(configfile: string, host: ConfigHost): SupervisorConfig {
   });
   for (const group of groups) {
     for (const proc of group.processes) {
-      proc.environment = { ...daemonEnvFile, ...supervisord.environment, ...proc.environment };
+      proc.environment = { ...supervisord.environment, ...proc.environment };
     }
   }
   checkDependencies(groups, (section) => reader.parser.sectionFile(section) ?? configfile);

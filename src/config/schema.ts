@@ -12,7 +12,6 @@
  */
 
 import type { LogLevelName } from "./datatypes.ts";
-import type { EnvFileSetting } from "./env_file.ts";
 import { EVENT_PARENTS } from "../event_types.ts";
 
 /** `stdout_logfile=AUTO`: a file supervisord names and creates in childlogdir. */
@@ -211,8 +210,6 @@ export interface ProgramExtensions {
   backoff_reset_after: number | null;
   /** `retry_forever`: BACKOFF never becomes FATAL. */
   retry_forever: boolean;
-  /** `env_file` (§5A; aliases `envfiles`, `environment_file`): files read at every spawn; null when unset. */
-  env_file: EnvFileSetting | null;
 }
 
 /** The extension values of a program that uses none of the extension keys. */
@@ -229,7 +226,6 @@ export function defaultProgramExtensions(name: string): ProgramExtensions {
     backoff_jitter: 0,
     backoff_reset_after: null,
     retry_forever: false,
-    env_file: null,
   };
 }
 

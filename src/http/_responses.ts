@@ -7,6 +7,10 @@
  * @module
  */
 
+import type { RawResponse } from "../runtime/types.ts";
+
+const encoder = new TextEncoder();
+
 /** The `Server:` header every supervisord response carries (SURFACE HTTP.response.headers). */
 export const SERVER_HEADER = "Medusa/1.12";
 
@@ -22,13 +26,14 @@ export const REASONS: Readonly<Record<number, string>> = {
 };
 
 /**
- * Medusa's error page for `status`: `text/html`, CRLF line ends, with an
- * explicit Content-Length (SURFACE HTTP.errors).
+ * Medusa's error page for `status` as a complete answer: `text/html`, CRLF
+ * line ends, with an explicit Content-Length (SURFACE HTTP.errors), headers
+ * in Medusa's order.
  *
  * @param status An HTTP status from {@linkcode REASONS}.
- * @param extra Headers to add (e.g. `WWW-Authenticate`).
+ * @param extra Headers to add before Content-Length (e.g. `WWW-Authenticate`).
  */
-export function errorResponse(status: number, extra: Record<string, string> = {}): Response {
+export function errorReply(status: number, extra: Record<string, string> = {}): RawResponse {
   const reason = REASONS[status] ?? "Unknown";
   const body = [
     "<head>",
@@ -41,16 +46,30 @@ export function errorResponse(status: number, extra: Record<string, string> = {}
     "</body>",
     "",
   ].join("\r\n");
-  return new Response(body, {
+  return {
     status,
-    statusText: reason,
-    headers: {
-      "Server": SERVER_HEADER,
-      ...extra,
-      "Content-Length": String(body.length),
-      "Content-Type": "text/html",
-    },
+    headers: [
+      ["Server", SERVER_HEADER],
+      ...Object.entries(extra),
+      ["Content-Length", String(body.length)],
+      ["Content-Type", "text/html"],
+    ],
+    body: encoder.encode(body),
+  };
+}
+
+/** A complete answer as a fetch Response. */
+export function toResponse(reply: RawResponse): Response {
+  return new Response(reply.body as Uint8Array<ArrayBuffer>, {
+    status: reply.status,
+    statusText: REASONS[reply.status] ?? "",
+    headers: reply.headers as Array<[string, string]>,
   });
+}
+
+/** Medusa's error page for `status` (see {@linkcode errorReply}). */
+export function errorResponse(status: number, extra: Record<string, string> = {}): Response {
+  return toResponse(errorReply(status, extra));
 }
 
 /** RFC 1123 date of `ms` (whole seconds), as Medusa's `build_http_date` writes it. */

@@ -31,10 +31,10 @@
  * @module
  */
 
-import type { Handler } from "../runtime/types.ts";
+import type { Handler, RawHandler, RawResponse } from "../runtime/types.ts";
 import type { RpcReply } from "../rpc/dispatcher.ts";
-import { checkBasicAuth, type Credentials } from "./_basic_auth.ts";
-import { errorResponse, httpDate, SERVER_HEADER } from "./_responses.ts";
+import { type AuthOutcome, checkBasicAuth, type Credentials } from "./_basic_auth.ts";
+import { errorReply, errorResponse, httpDate, SERVER_HEADER, toResponse } from "./_responses.ts";
 
 export type { Credentials } from "./_basic_auth.ts";
 
@@ -108,7 +108,6 @@ export interface HttpFrontOptions {
 }
 
 const lossyUtf8 = new TextDecoder();
-const encoder = new TextEncoder();
 
 /** Python's `urllib.parse.unquote`: %XX runs decoded as UTF-8 with replacement; stray `%` kept. */
 export function pyUnquote(s: string): string {
@@ -149,21 +148,39 @@ export async function readBody(req: Request, max: number): Promise<Uint8Array | 
   return body;
 }
 
-async function rpcRoute(req: Request, opts: HttpFrontOptions, max: number): Promise<Response> {
-  if (req.method !== "POST") return errorResponse(400);
-  const length = req.headers.get("content-length");
-  if (length === null || length === "") return errorResponse(411);
-  if (!/^[0-9]+$/.test(length)) return errorResponse(400);
-  if (Number(length) > max) return errorResponse(413, { "Connection": "close" });
-  const body = await readBody(req, max);
-  if (body === null) return errorResponse(413, { "Connection": "close" });
-  const reply = await opts.rpc.handle(body);
-  if (reply.status !== 200) return errorResponse(reply.status);
-  const bytes = encoder.encode(reply.body);
-  return new Response(bytes, {
+/**
+ * The answer to a request on `/RPC2`, from its method, its Content-Length
+ * header and a reader of its body: what both the Request route and the raw
+ * fast path send.
+ */
+async function rpcAnswer(
+  method: string,
+  length: string | null,
+  body: (max: number) => Promise<Uint8Array | null>,
+  opts: HttpFrontOptions,
+  max: number,
+): Promise<RawResponse> {
+  if (method !== "POST") return errorReply(400);
+  if (length === null || length === "") return errorReply(411);
+  if (!/^[0-9]+$/.test(length)) return errorReply(400);
+  if (Number(length) > max) return errorReply(413, { "Connection": "close" });
+  const bytes = await body(max);
+  if (bytes === null) return errorReply(413, { "Connection": "close" });
+  const reply = await opts.rpc.handle(bytes);
+  if (reply.status !== 200) return errorReply(reply.status);
+  return {
     status: 200,
-    headers: { "Server": SERVER_HEADER, "Content-Type": "text/xml", "Content-Length": String(bytes.byteLength) },
-  });
+    headers: [
+      ["Server", SERVER_HEADER],
+      ["Content-Type", "text/xml"],
+      ["Content-Length", String(reply.body.byteLength)],
+    ],
+    body: reply.body,
+  };
+}
+
+async function rpcRoute(req: Request, opts: HttpFrontOptions, max: number): Promise<Response> {
+  return toResponse(await rpcAnswer(req.method, req.headers.get("content-length"), (m) => readBody(req, m), opts, max));
 }
 
 function tailResponse(tail: LogTail, accelHeader: boolean): Response {
@@ -240,9 +257,19 @@ export function createRouter(routes: readonly Route[], fallback: Handler = defau
   };
 }
 
+/** The answer to a failed authentication, as supervisord sends it. */
+function authFailure(verdict: Exclude<AuthOutcome, "ok">): RawResponse {
+  if (verdict === "unauthorized") {
+    return errorReply(401, { "Connection": "close", "WWW-Authenticate": 'Basic realm="default"' });
+  }
+  return errorReply(verdict === "bad-request" ? 400 : 500);
+}
+
 /**
  * Builds the handler to pass to `Runtime.serve()` for one server section:
- * authentication, then {@linkcode routeTable}, then the fallback.
+ * authentication, then {@linkcode routeTable}, then the fallback. It carries
+ * a raw fast path ({@linkcode Handler.raw}) for `POST /RPC2`, the request
+ * every client sends most, answered with exactly what the route answers.
  *
  * @param opts The dispatcher, credentials, log source, UI routes and fallback.
  * @returns The handler; it never rejects (failures become Medusa's 500 page).
@@ -250,26 +277,45 @@ export function createRouter(routes: readonly Route[], fallback: Handler = defau
 export function createHttpHandler(opts: HttpFrontOptions): Handler {
   const routes = routeTable(opts);
   const route = createRouter(routes, opts.fallback);
+  const max = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const creds = opts.credentials ?? null;
   // Only a table with a public route pays for looking the route up before authentication.
   const anyPublic = routes.some((r) => r.public === true);
   const isPublic = (req: Request) => anyPublic && match(routes, routePath(req))?.public === true;
-  return async (req) => {
+  let accepted: string | null = null; // the last Authorization header that passed: same header, same verdict
+  const authenticate = async (header: string | null): Promise<AuthOutcome> => {
+    if (creds === null || (header !== null && header === accepted)) return "ok";
+    const verdict = await checkBasicAuth(header, creds, opts.stderr);
+    if (verdict === "ok") accepted = header;
+    return verdict;
+  };
+  const handler = async (req: Request): Promise<Response> => {
     try {
-      if (creds !== null && !isPublic(req)) {
-        const verdict = await checkBasicAuth(req.headers.get("authorization"), creds, opts.stderr);
+      if (!isPublic(req)) {
+        const verdict = await authenticate(req.headers.get("authorization"));
         if (verdict === "unauthorized") {
           // The client may still be sending its body (supervisorctl sends it
           // after the head): take it in first, so closing the connection does
           // not break the client's write before it reads the 401.
-          await readBody(req, opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
-          return errorResponse(401, { "Connection": "close", "WWW-Authenticate": 'Basic realm="default"' });
+          await readBody(req, max);
         }
-        if (verdict !== "ok") return errorResponse(verdict === "bad-request" ? 400 : 500);
+        if (verdict !== "ok") return toResponse(authFailure(verdict));
       }
       return await route(req);
     } catch {
       return errorResponse(500);
     }
   };
+  const raw: RawHandler = async (req) => {
+    if (req.target !== "/RPC2") return null;
+    try {
+      const verdict = await authenticate(req.header("authorization"));
+      if (verdict !== "ok") return authFailure(verdict);
+      const body = (m: number) => Promise.resolve(req.body.length > m ? null : req.body);
+      return await rpcAnswer(req.method, req.header("content-length"), body, opts, max);
+    } catch {
+      return errorReply(500);
+    }
+  };
+  return Object.assign(handler, { raw });
 }

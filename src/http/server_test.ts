@@ -270,3 +270,40 @@ Deno.test("[HTTP.routes,AUTH.basic] a registered route is served behind the same
   equal((await h(get("/index.html", auth))).status, 404, "an exact route takes its path only");
   equal((await h(post("/RPC2", getPid, auth))).status, 200, "supervisord's own routes come first");
 });
+
+Deno.test("[HTTP.rpc2,AUTH.basic] the raw fast path answers POST /RPC2 exactly as the Request route does", async () => {
+  const h = createHttpHandler({ rpc: dispatcher(), credentials: { username: "u", password: "p" }, maxBodyBytes: 1000 });
+  ok(h.raw !== undefined);
+  const good = `Basic ${btoa("u:p")}`;
+  const cases: Array<[string, Record<string, string>, string]> = [
+    ["POST", { "Authorization": good }, getPid],
+    ["POST", { "Authorization": good }, "not xml"],
+    ["POST", { "Authorization": `Basic ${btoa("u:x")}` }, getPid],
+    ["POST", {}, getPid],
+    ["POST", { "Authorization": good }, "x".repeat(1001)],
+    ["GET", { "Authorization": good }, ""],
+  ];
+  for (const [method, headers, body] of cases) {
+    const bytes = enc.encode(body);
+    const all: Record<string, string> = { ...headers };
+    if (method === "POST") all["Content-Length"] = String(bytes.length);
+    const viaRequest = await h(
+      new Request("http://localhost/RPC2", { method, headers: all, ...(method === "POST" ? { body: bytes } : {}) }),
+    );
+    const raw = await h.raw({
+      method,
+      target: "/RPC2",
+      header: (n) => Object.entries(all).find(([k]) => k.toLowerCase() === n.toLowerCase())?.[1] ?? null,
+      body: bytes,
+    });
+    ok(raw !== null, `${method} ${JSON.stringify(headers)}`);
+    equal(raw.status, viaRequest.status);
+    assertEquals(
+      raw.headers.map(([n, v]) => [n.toLowerCase(), v]).sort(),
+      [...viaRequest.headers].sort(),
+    );
+    assertEquals(raw.body, new Uint8Array(await viaRequest.arrayBuffer()));
+  }
+  const other = await h.raw({ method: "POST", target: "/RPC2x", header: () => null, body: new Uint8Array() });
+  equal(other, null, "anything but /RPC2 itself goes to the Request route");
+});

@@ -8,7 +8,6 @@
  */
 
 import type { LogLevelName } from "../config/datatypes.ts";
-import type { LogRing } from "./log_ring.ts";
 
 /** Level names as they appear in main-log lines, most severe first. */
 export const LEVEL_LABELS = {
@@ -65,8 +64,6 @@ export interface Logger {
 export interface MainLogger extends Logger {
   /** The log file path; null when `logfile=syslog` (no file: NO_FILE). */
   readonly logfile: string | null;
-  /** Rotates the log file now; true when it was rotated. Absent on loggers that cannot rotate. */
-  rotate?(): boolean;
 }
 
 /** One child output channel. */
@@ -129,11 +126,6 @@ export interface ChildOutput {
   /** Reopens the open log files at the same path, appending (SIGUSR2). */
   reopen(): Promise<void>;
   /**
-   * Rotates the channel's log file now (on-demand rotation); true when it
-   * was rotated. Absent on sinks that cannot rotate.
-   */
-  rotate?(channel: Channel): boolean;
-  /**
    * Closes the log files and stops any drain still reading (its stream is
    * cancelled, as Python closes the pipes when the process is reaped). Call
    * it after the drains resolved to keep every byte.
@@ -141,11 +133,6 @@ export interface ChildOutput {
   close(): Promise<void>;
   /** The channel's log file path, or "" when it has none (RPC getProcessInfo). */
   logfile(channel: Channel): string;
-  /**
-   * The channel's in-memory log, kept in container mode for a channel
-   * without a log file (tail and readProcessLog read it); null otherwise.
-   */
-  memoryLog?(channel: Channel): LogRing | null;
   /** Called for every chunk of output; see {@linkcode OutputObserver}. */
   onOutput: OutputObserver | null;
   /** Called for every completed capture-mode block (`<channel>_capture_maxbytes` > 0). */

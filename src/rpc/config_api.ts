@@ -78,8 +78,6 @@ const COMPARED = [
   "depends_timeout",
   "on_dependency_failure",
   "depends_section",
-  // Extension keys (EXTENSIONS.md §5).
-  "env_file",
 ] as const satisfies readonly (keyof ProcessConfig)[];
 
 // Fails to compile when ProcessConfig gains a field that is not compared: decide, then list it.

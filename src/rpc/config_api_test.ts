@@ -133,7 +133,6 @@ Deno.test("[RPC.configeq] every compared option makes a difference; AUTO on eith
     depends_timeout: 5,
     on_dependency_failure: "restart",
     depends_section: "program:web",
-    env_file: { files: [{ path: "/app.env", optional: false }], explicit: [] },
   };
   for (const [key, value] of Object.entries(changed)) {
     ok(!processConfigsEqual(base, { ...base, [key]: value }), `${key} is compared`);

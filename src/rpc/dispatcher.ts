@@ -34,7 +34,7 @@
 import type { Logger } from "../logging/types.ts";
 import { pyRepr } from "../config/pyrepr.ts";
 import { Faults, RpcError } from "./faults.ts";
-import { decodeMethodCall, encodeFault, encodeMethodResponse, XmlRpcParseError } from "./xmlrpc_codec.ts";
+import { decodeMethodCall, encodeFaultBytes, encodeMethodResponseBytes, XmlRpcParseError } from "./xmlrpc_codec.ts";
 import type { XmlRpcValue } from "./xmlrpc_value.ts";
 import type { MethodDef, MethodSpec, MethodTable } from "./methods.ts";
 import { systemMethods } from "./system_api.ts";
@@ -45,8 +45,8 @@ export type { MethodDef, MethodSpec, MethodTable, RpcHandler } from "./methods.t
 /** The main-log lines the dispatcher writes. */
 export type RpcLogger = Pick<Logger, "error" | "critical" | "trace">;
 
-/** The outcome of one request: XML to send with status 200, or an HTTP error status. */
-export type RpcReply = { status: 200; body: string } | { status: 400 | 500; body: null };
+/** The outcome of one request: the XML (UTF-8) to send with status 200, or an HTTP error status. */
+export type RpcReply = { status: 200; body: Uint8Array<ArrayBuffer> } | { status: 400 | 500; body: null };
 
 const lossyUtf8 = new TextDecoder();
 
@@ -122,7 +122,7 @@ export class RpcDispatcher implements MethodTable {
    * Handles one `POST /RPC2` body.
    *
    * @param body The raw request body.
-   * @returns The response XML (status 200, faults included), or status 400/500.
+   * @returns The response XML as UTF-8 (status 200, faults included), or status 400/500.
    */
   async handle(body: Uint8Array | string): Promise<RpcReply> {
     let methodName: string;
@@ -140,15 +140,15 @@ export class RpcDispatcher implements MethodTable {
     }
     try {
       this.#logger?.trace(`XML-RPC method called: ${methodName}()`);
-      let xml: string;
+      let xml: Uint8Array<ArrayBuffer>;
       try {
         const value = await this.call(methodName, params);
         this.#logger?.trace(`XML-RPC method ${methodName}() returned successfully`);
-        xml = encodeMethodResponse(value as XmlRpcValue);
+        xml = encodeMethodResponseBytes(value as XmlRpcValue);
       } catch (e) {
         if (!(e instanceof RpcError)) throw e;
         this.#logger?.trace(`XML-RPC method ${methodName}() returned fault: [${e.code}] ${e.message}`);
-        xml = encodeFault(e.code, e.message);
+        xml = encodeFaultBytes(e.code, e.message);
       }
       return { status: 200, body: xml };
     } catch (e) {

@@ -73,7 +73,17 @@ function describe(info: Omit<ProcessInfo, "description">): string {
 }
 
 /**
- * The info struct of one process at wall-clock time `nowMs`.
+ * The last struct made for each process, and whether its description is supervisord's own (no rewrite):
+ * handed out again while nothing in it changed.
+ */
+const lastInfo = new WeakMap<Subprocess, { info: ProcessInfo; plain: boolean }>();
+
+/**
+ * The info struct of one process at wall-clock time `nowMs`. The struct is
+ * frozen, and the same object is returned again as long as every field is
+ * unchanged (the description follows from the other fields), so the XML-RPC
+ * encoder writes it once and reuses its bytes (xmlrpc_codec.ts): under load
+ * a `getAllProcessInfo` re-encodes only what changed since the last second.
  *
  * @param group The process's group.
  * @param proc The process.
@@ -103,6 +113,24 @@ export function processInfo(
     stderr_logfile: proc.output?.logfile("stderr") ?? "",
     pid: proc.pid,
   };
-  const base = describe(info);
-  return { ...info, description: rewrite === undefined ? base : rewrite(proc, base) };
+  const last = lastInfo.get(proc);
+  if (rewrite === undefined) {
+    if (last !== undefined && last.plain && sameFields(last.info, info)) return last.info;
+    return remember(proc, { ...info, description: describe(info) }, true);
+  }
+  const description = rewrite(proc, describe(info));
+  if (last !== undefined && sameFields(last.info, info) && last.info.description === description) return last.info;
+  return remember(proc, { ...info, description }, false);
+}
+
+function remember(proc: Subprocess, info: ProcessInfo, plain: boolean): ProcessInfo {
+  const made = Object.freeze(info);
+  lastInfo.set(proc, { info: made, plain });
+  return made;
+}
+
+function sameFields(a: ProcessInfo, b: Omit<ProcessInfo, "description">): boolean {
+  return a.now === b.now && a.state === b.state && a.pid === b.pid && a.start === b.start && a.stop === b.stop &&
+    a.name === b.name && a.group === b.group && a.spawnerr === b.spawnerr && a.exitstatus === b.exitstatus &&
+    a.logfile === b.logfile && a.stderr_logfile === b.stderr_logfile;
 }

@@ -221,3 +221,21 @@ Deno.test("[MLOG.waitstop] a waiting stopProcess logs 'waiting for <name> to sto
   await settle();
   equal(lines().length, 2, "nothing once stopped");
 });
+
+Deno.test("[RPC.struct.processinfo] getAllProcessInfo hands out the same frozen struct while nothing in it changed", async () => {
+  const d = await daemon();
+  const first = await d.call("supervisor.getAllProcessInfo") as Array<Record<string, unknown>>;
+  const again = await d.call("supervisor.getAllProcessInfo") as Array<Record<string, unknown>>;
+  equal(first.length, 3);
+  ok(first.every((info, i) => info === again[i] && Object.isFrozen(info)));
+  d.start("solo");
+  await settle();
+  const started = await d.call("supervisor.getAllProcessInfo") as Array<Record<string, unknown>>;
+  const solo = started.find((i) => i.name === "solo");
+  ok(solo !== undefined && solo !== first.find((i) => i.name === "solo"), "a state change makes a new struct");
+  equal(solo.statename, "STARTING");
+  equal(started.find((i) => i.name === "gp1"), first.find((i) => i.name === "gp1"));
+  d.rt.clock.advance(1000);
+  const later = await d.call("supervisor.getAllProcessInfo") as Array<Record<string, unknown>>;
+  ok(later.every((info, i) => info !== started[i] && info.now === (started[i]!.now as number) + 1), "a new second");
+});

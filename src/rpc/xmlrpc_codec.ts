@@ -22,7 +22,8 @@
  * @module
  */
 
-import { Double, isStruct, pyFloatRepr, type XmlRpcValue } from "./xmlrpc_value.ts";
+import { Double, isStruct, pyFloatRepr, type XmlRpcStruct, type XmlRpcValue } from "./xmlrpc_value.ts";
+import { XmlWriter } from "./_xml_writer.ts";
 
 export {
   decodeMethodCall,
@@ -58,24 +59,22 @@ const INT32_MAX = 2147483647;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
-// deno-lint-ignore no-control-regex -- these are exactly the characters XML 1.0 forbids
-const NEEDS_ESCAPE = /[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]/u;
-// deno-lint-ignore no-control-regex -- these are exactly the characters XML 1.0 forbids
-const ESCAPABLE = /[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]/gu;
+const utf8 = new TextDecoder();
+/** One writer for every document: encoding is synchronous, so its buffer is free again after each call. */
+const writer = new XmlWriter();
 
-function escapeChar(c: string): string {
-  switch (c) {
-    case "&":
-      return "&amp;";
-    case "<":
-      return "&lt;";
-    case ">":
-      return "&gt;";
-    case "\r":
-      return "&#13;";
-    default:
-      return "\ufffd"; // not allowed in XML 1.0: replaced (SURFACE XMLRPC.badtext decision)
-  }
+/** Runs `fn` on the shared writer and returns what it wrote as text. */
+function asText(fn: (w: XmlWriter) => void): string {
+  writer.reset();
+  fn(writer);
+  return utf8.decode(writer.buffer.subarray(0, writer.length));
+}
+
+/** Runs `fn` on the shared writer and returns a copy of the bytes it wrote. */
+function asBytes(fn: (w: XmlWriter) => void): Uint8Array<ArrayBuffer> {
+  writer.reset();
+  fn(writer);
+  return writer.take();
 }
 
 /**
@@ -86,16 +85,21 @@ function escapeChar(c: string): string {
  * @returns Text every XML 1.0 parser accepts and reads back as `s` (modulo U+FFFD).
  */
 export function escapeXmlText(s: string): string {
-  return NEEDS_ESCAPE.test(s) ? s.replace(ESCAPABLE, escapeChar) : s;
+  return asText((w) => w.text(s));
 }
 
-function encodeInteger(n: number | bigint): string {
-  if (n >= INT32_MIN && n <= INT32_MAX) return `<value><int>${n}</int></value>\n`;
+function encodeInteger(w: XmlWriter, n: number | bigint): void {
+  if (n >= INT32_MIN && n <= INT32_MAX) {
+    w.markup("<value><int>");
+    w.integer(Number(n));
+    w.markup("</int></value>\n");
+    return;
+  }
   const big = BigInt(n);
   if (big < INT64_MIN || big > INT64_MAX) {
     throw new XmlRpcEncodeError(`Cannot marshal integer ${big}: outside the 64-bit range of <i8>`);
   }
-  return `<value><i8>${big}</i8></value>\n`;
+  w.markup(`<value><i8>${big}</i8></value>\n`);
 }
 
 function pad(n: number, width: number): string {
@@ -124,49 +128,83 @@ function base64Lines(bytes: Uint8Array): string {
   return out;
 }
 
-function encodeMembers(entries: Iterable<[unknown, unknown]>, opts: EncodeOptions, depth: number): string {
-  let out = "<value><struct>\n";
-  for (const [k, v] of entries) {
-    if (typeof k !== "string") throw new XmlRpcEncodeError("Cannot marshal struct: member names must be strings");
-    out += `<member>\n<name>${escapeXmlText(k)}</name>\n${encodeAt(v, opts, depth + 1)}</member>\n`;
-  }
-  return `${out}</struct></value>\n`;
+function encodeMember(w: XmlWriter, k: unknown, v: unknown, opts: EncodeOptions, depth: number): void {
+  if (typeof k !== "string") throw new XmlRpcEncodeError("Cannot marshal struct: member names must be strings");
+  w.markup("<member>\n<name>");
+  w.text(k);
+  w.markup("</name>\n");
+  encodeAt(w, v, opts, depth + 1);
+  w.markup("</member>\n");
 }
 
-function encodeObject(v: object, opts: EncodeOptions, depth: number): string {
+/** The encodings of frozen structs of scalars: such a struct cannot change, so its bytes are reused. */
+const frozenStructs = new WeakMap<object, Uint8Array>();
+
+function encodeStruct(w: XmlWriter, v: XmlRpcStruct, opts: EncodeOptions, depth: number): void {
+  const frozen = Object.isFrozen(v);
+  if (frozen) {
+    const done = frozenStructs.get(v);
+    if (done !== undefined) return w.bytes(done);
+  }
+  const start = w.length;
+  let scalars = true;
+  w.markup("<value><struct>\n");
+  for (const k in v) {
+    const item = v[k];
+    if (typeof item === "object") scalars = false;
+    encodeMember(w, k, item, opts, depth);
+  }
+  w.markup("</struct></value>\n");
+  if (frozen && scalars) frozenStructs.set(v, w.copyFrom(start));
+}
+
+function encodeObject(w: XmlWriter, v: object, opts: EncodeOptions, depth: number): void {
   if (depth > MAX_DEPTH) throw new XmlRpcEncodeError(`Cannot marshal value: nested deeper than ${MAX_DEPTH} levels`);
   if (Array.isArray(v)) {
-    let out = "<value><array><data>\n";
-    for (const item of v) out += encodeAt(item, opts, depth + 1);
-    return `${out}</data></array></value>\n`;
+    w.markup("<value><array><data>\n");
+    for (const item of v) encodeAt(w, item, opts, depth + 1);
+    w.markup("</data></array></value>\n");
+  } else if (v instanceof Double) {
+    w.markup(`<value><double>${pyFloatRepr(v.value)}</double></value>\n`);
+  } else if (v instanceof Date) {
+    w.markup(`<value><dateTime.iso8601>${formatIso8601(v)}</dateTime.iso8601></value>\n`);
+  } else if (v instanceof Uint8Array) {
+    w.markup(`<value><base64>\n${base64Lines(v)}</base64></value>\n`);
+  } else if (v instanceof Map) {
+    w.markup("<value><struct>\n");
+    for (const [k, item] of v) encodeMember(w, k, item, opts, depth);
+    w.markup("</struct></value>\n");
+  } else if (isStruct(v)) {
+    encodeStruct(w, v, opts, depth);
+  } else {
+    throw new XmlRpcEncodeError(`Cannot marshal ${v.constructor?.name ?? "object"} objects`);
   }
-  if (v instanceof Double) return `<value><double>${pyFloatRepr(v.value)}</double></value>\n`;
-  if (v instanceof Date) return `<value><dateTime.iso8601>${formatIso8601(v)}</dateTime.iso8601></value>\n`;
-  if (v instanceof Uint8Array) return `<value><base64>\n${base64Lines(v)}</base64></value>\n`;
-  if (v instanceof Map) return encodeMembers(v.entries(), opts, depth);
-  if (isStruct(v)) return encodeMembers(Object.entries(v), opts, depth);
-  throw new XmlRpcEncodeError(`Cannot marshal ${v.constructor?.name ?? "object"} objects`);
 }
 
-function encodeAt(v: unknown, opts: EncodeOptions, depth: number): string {
+function encodeAt(w: XmlWriter, v: unknown, opts: EncodeOptions, depth: number): void {
   switch (typeof v) {
     case "string":
-      return `<value><string>${escapeXmlText(v)}</string></value>\n`;
+      w.markup("<value><string>");
+      w.text(v);
+      w.markup("</string></value>\n");
+      return;
     case "number":
       // An integral number is an int, unless no 64-bit int could hold it (then it can only be a double).
-      return Number.isInteger(v) && Math.abs(v) < 2 ** 63
-        ? encodeInteger(v)
-        : `<value><double>${pyFloatRepr(v)}</double></value>\n`;
+      if (Number.isInteger(v) && Math.abs(v) < 2 ** 63) encodeInteger(w, v);
+      else w.markup(`<value><double>${pyFloatRepr(v)}</double></value>\n`);
+      return;
     case "boolean":
-      return v ? "<value><boolean>1</boolean></value>\n" : "<value><boolean>0</boolean></value>\n";
+      w.markup(v ? "<value><boolean>1</boolean></value>\n" : "<value><boolean>0</boolean></value>\n");
+      return;
     case "bigint":
-      return encodeInteger(v);
+      return encodeInteger(w, v);
     case "object":
       if (v === null) {
-        if (opts.allowNone) return "<value><nil/></value>\n";
-        throw new XmlRpcEncodeError("Cannot marshal null unless allowNone is enabled");
+        if (!opts.allowNone) throw new XmlRpcEncodeError("Cannot marshal null unless allowNone is enabled");
+        w.markup("<value><nil/></value>\n");
+        return;
       }
-      return encodeObject(v, opts, depth);
+      return encodeObject(w, v, opts, depth);
     default:
       throw new XmlRpcEncodeError(`Cannot marshal ${typeof v} values`);
   }
@@ -181,7 +219,22 @@ function encodeAt(v: unknown, opts: EncodeOptions, depth: number): string {
  * @throws {XmlRpcEncodeError} For values outside the model (undefined, functions, class instances, null without allowNone, cycles).
  */
 export function encodeValue(value: XmlRpcValue, opts: EncodeOptions = {}): string {
-  return encodeAt(value, opts, 0);
+  return asText((w) => encodeAt(w, value, opts, 0));
+}
+
+function writeResponse(w: XmlWriter, value: XmlRpcValue, opts: EncodeOptions): void {
+  w.markup(`${XML_DECL}<methodResponse>\n<params>\n<param>\n`);
+  encodeAt(w, value, opts, 0);
+  w.markup("</param>\n</params>\n</methodResponse>\n");
+}
+
+function writeFault(w: XmlWriter, faultCode: number, faultString: string): void {
+  if (!Number.isInteger(faultCode)) throw new XmlRpcEncodeError("Cannot marshal fault: faultCode must be an integer");
+  w.markup(`${XML_DECL}<methodResponse>\n<fault>\n<value><struct>\n<member>\n<name>faultCode</name>\n`);
+  encodeInteger(w, faultCode);
+  w.markup("</member>\n<member>\n<name>faultString</name>\n<value><string>");
+  w.text(faultString);
+  w.markup("</string></value>\n</member>\n</struct></value>\n</fault>\n</methodResponse>\n");
 }
 
 /**
@@ -194,23 +247,35 @@ export function encodeValue(value: XmlRpcValue, opts: EncodeOptions = {}): strin
  * ```
  */
 export function encodeMethodResponse(value: XmlRpcValue, opts: EncodeOptions = {}): string {
-  return `${XML_DECL}<methodResponse>\n<params>\n<param>\n${
-    encodeAt(value, opts, 0)
-  }</param>\n</params>\n</methodResponse>\n`;
+  return asText((w) => writeResponse(w, value, opts));
+}
+
+/** {@linkcode encodeMethodResponse} as UTF-8 bytes, written without intermediate strings. */
+export function encodeMethodResponseBytes(value: XmlRpcValue, opts: EncodeOptions = {}): Uint8Array<ArrayBuffer> {
+  return asBytes((w) => writeResponse(w, value, opts));
 }
 
 /** Encodes a fault `methodResponse` (`faultCode`, then `faultString`). */
 export function encodeFault(faultCode: number, faultString: string): string {
-  if (!Number.isInteger(faultCode)) throw new XmlRpcEncodeError("Cannot marshal fault: faultCode must be an integer");
-  return `${XML_DECL}<methodResponse>\n<fault>\n<value><struct>\n` +
-    `<member>\n<name>faultCode</name>\n${encodeInteger(faultCode)}</member>\n` +
-    `<member>\n<name>faultString</name>\n<value><string>${escapeXmlText(faultString)}</string></value>\n</member>\n` +
-    `</struct></value>\n</fault>\n</methodResponse>\n`;
+  return asText((w) => writeFault(w, faultCode, faultString));
+}
+
+/** {@linkcode encodeFault} as UTF-8 bytes. */
+export function encodeFaultBytes(faultCode: number, faultString: string): Uint8Array<ArrayBuffer> {
+  return asBytes((w) => writeFault(w, faultCode, faultString));
 }
 
 /** Encodes a `methodCall` (for our own client). */
 export function encodeMethodCall(methodName: string, params: readonly XmlRpcValue[], opts: EncodeOptions = {}): string {
-  let out = `${XML_DECL}<methodCall>\n<methodName>${escapeXmlText(methodName)}</methodName>\n<params>\n`;
-  for (const p of params) out += `<param>\n${encodeAt(p, opts, 0)}</param>\n`;
-  return `${out}</params>\n</methodCall>\n`;
+  return asText((w) => {
+    w.markup(`${XML_DECL}<methodCall>\n<methodName>`);
+    w.text(methodName);
+    w.markup("</methodName>\n<params>\n");
+    for (const p of params) {
+      w.markup("<param>\n");
+      encodeAt(w, p, opts, 0);
+      w.markup("</param>\n");
+    }
+    w.markup("</params>\n</methodCall>\n");
+  });
 }

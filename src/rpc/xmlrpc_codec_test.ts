@@ -6,6 +6,7 @@ import {
   encodeFault,
   encodeMethodCall,
   encodeMethodResponse,
+  encodeMethodResponseBytes,
   encodeValue,
   escapeXmlText,
   MAX_INT_DIGITS,
@@ -121,6 +122,34 @@ Deno.test("decode(encode(v)) is the identity over the value model", () => {
     faultCode: 2,
     faultString: "INCORRECT_PARAMETERS",
   });
+});
+
+Deno.test("a frozen struct of scalars is encoded once; its bytes are reused, byte for byte", () => {
+  let reads = 0;
+  const info = Object.freeze({
+    name: "a&b",
+    get pid() {
+      reads++;
+      return 7;
+    },
+  });
+  const once = encodeMethodResponseBytes([info, info]);
+  equal(reads, 1, "the second occurrence reuses the first encoding");
+  assertEquals(
+    new TextDecoder().decode(once),
+    encodeMethodResponse([{ name: "a&b", pid: 7 }, { name: "a&b", pid: 7 }]),
+  );
+  const open = { n: 1 };
+  equal(encodeValue(open), encodeValue(open));
+  open.n = 2;
+  equal(
+    encodeValue(open),
+    "<value><struct>\n<member>\n<name>n</name>\n<value><int>2</int></value>\n</member>\n</struct></value>\n",
+  );
+  const nested = Object.freeze({ list: [1] });
+  encodeValue(nested);
+  nested.list.push(2);
+  equal(encodeValue(nested).includes("<int>2</int>"), true, "a frozen struct holding objects is not reused");
 });
 
 Deno.test("[XMLRPC.request] decodeMethodCall() reads every scalar type as Python does", () => {

@@ -58,4 +58,36 @@ declare namespace Bun {
 
   /** Absolute path of the entry module (`/$bunfs/…` inside a compiled binary). */
   const main: string;
+
+  /** A connected socket of `Bun.listen`; `data` is ours. */
+  interface Socket<T> {
+    data: T;
+    /** Writes what the kernel takes now; returns that many bytes (no buffering). */
+    write(bytes: Uint8Array): number;
+    /** Half-closes after the write side is done. */
+    end(): void;
+    pause(): void;
+    resume(): void;
+    setNoDelay(noDelay: boolean): boolean;
+  }
+
+  /** The callbacks of a `Bun.listen` server. */
+  interface SocketHandler<T> {
+    open(socket: Socket<T>): void;
+    data(socket: Socket<T>, chunk: Uint8Array): void;
+    drain(socket: Socket<T>): void;
+    end(socket: Socket<T>): void;
+    close(socket: Socket<T>): void;
+    error(socket: Socket<T>, error: Error): void;
+  }
+
+  /** A listening `Bun.listen` server. */
+  interface SocketListener {
+    readonly port: number;
+    stop(closeActiveConnections?: boolean): void;
+  }
+
+  function listen<T>(
+    options: { hostname: string; port: number; socket: SocketHandler<T> } | { unix: string; socket: SocketHandler<T> },
+  ): SocketListener;
 }

@@ -61,7 +61,9 @@ async function checkStreaming(rt: Runtime, at: Endpoint): Promise<void> {
   await withServer(rt, at, handler, async (l) => {
     const res = await within(rt, rt.request(l.endpoint, new Request("http://localhost/logtail/x")), 10_000, "head");
     assert.equal(res.status, 200);
-    assert.equal(res.headers.get("transfer-encoding"), "chunked");
+    // The client asks for `Connection: close`, so (as Medusa does) the body is not chunked but ends with the
+    // connection; the tail client's keep-alive request below gets chunks.
+    assert.equal(res.headers.get("transfer-encoding"), null);
     const reader = res.body?.getReader();
     assert.ok(reader !== undefined);
     const first = await within(rt, reader.read(), 10_000, "first chunk before the stream ends");
@@ -104,7 +106,7 @@ export const httpCases: ContractCase[] = [
     });
   }],
 
-  ["serve() streams a body chunked, each chunk flushed (unix and TCP)", async (rt) => {
+  ["serve() streams a body, each chunk flushed (unix and TCP)", async (rt) => {
     await withTempDir(rt, async (dir) => {
       await checkStreaming(rt, { transport: "unix", path: `${dir}/stream.sock` });
     });
@@ -131,12 +133,13 @@ export const httpCases: ContractCase[] = [
       await withServer(rt, { transport: "tcp", hostname: "127.0.0.1", port: 0 }, later, async (l) => {
         const res = await within(rt, rt.request(l.endpoint, new Request("http://localhost/logtail/x")), 10_000, "head");
         assert.equal(res.status, 200);
-        assert.equal(res.headers.get("transfer-encoding"), "chunked");
+        assert.equal(res.headers.get("content-type"), "text/plain;charset=utf-8");
         release();
         const reader = res.body?.getReader();
         assert.ok(reader !== undefined);
         const first = await within(rt, reader.read(), 10_000, "the first chunk, once there is one");
-        assert.equal(dec.decode(first.value), "late\n");
+        // The client's `Connection: close` makes the body unchunked (Medusa's rule), so reads may join chunks.
+        assert.match(dec.decode(first.value), /^late\n/);
         await reader.cancel();
       });
     },

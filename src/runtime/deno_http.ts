@@ -1,98 +1,153 @@
 /**
- * Deno adapter, HTTP: serving with `Deno.serve` on a unix socket or TCP, and
- * the client through node:http (see _node_http.ts for why not fetch).
+ * Deno adapter, HTTP: serving with the HTTP/1.x server of _http_server.ts
+ * over `Deno.listen` connections (unix or TCP), and the client through
+ * node:http (see _node_http.ts for why not fetch), loaded only when a
+ * request is made.
  *
- * `Deno.serve` accepts what the stock Python clients send (an empty `Host:`
- * header, the extra CRLF after the tail client's headers) and flushes each
- * chunk of a streamed body. Its `shutdown()` waits for open responses, so
- * streamed bodies are tracked and ended when the listener closes.
+ * Why not `Deno.serve`: it writes header names in lower case and adds
+ * headers Medusa never sends, and its per-request objects made the daemon's
+ * memory grow by hundreds of MiB under load. Each connection reads into one
+ * buffer of {@linkcode READ_BYTES}, reused for every read (the server copies
+ * only what it keeps); writes are queued and written in order.
  *
  * Python counterpart: supervisor/http.py (`make_http_servers`) and
  * supervisor/xmlrpc.py (`SupervisorTransport`).
  * @module
  */
 
-import { request as nodeHttpRequest } from "node:http";
 import type { Endpoint, Handler, Listener } from "./types.ts";
 import { mapError } from "./_map_error.ts";
-import { nodeRequest } from "./_node_http.ts";
+import { type HttpConnection, HttpServer, type Transport } from "./_http_server.ts";
+import { nodeRequest, type NodeRequestFn } from "./_node_http.ts";
 
-/** Wraps a body so `stop()` can end it (and cancel its source) early. */
-function trackedBody(body: ReadableStream<Uint8Array>, live: Set<() => void>): ReadableStream<Uint8Array> {
-  const reader = body.getReader();
-  let controller!: ReadableStreamDefaultController<Uint8Array>;
-  const stop = () => {
-    live.delete(stop);
+/** Bytes read per `read()` call on a connection. */
+export const READ_BYTES = 16 * 1024;
+/** Queued output beyond this makes the server wait for `drained()`. */
+const QUEUE_BYTES = 64 * 1024;
+
+/** Serves one accepted connection until it closes. */
+function serveConnection(server: HttpServer, conn: Deno.Conn, live: Set<Deno.Conn>): void {
+  const queue: Uint8Array[] = [];
+  let queued = 0;
+  let writing = false;
+  let ending = false;
+  let paused = false;
+  let reading = false;
+  let gone = false;
+  const finish = () => {
+    if (gone) return;
+    gone = true;
+    live.delete(conn);
     try {
-      controller.close();
+      conn.close();
     } catch {
-      // Already closed or errored.
+      // already closed
     }
-    reader.cancel().catch(() => {});
+    http.closed();
   };
-  return new ReadableStream<Uint8Array>({
-    start(c) {
-      controller = c;
-      live.add(stop);
-    },
-    async pull(c) {
-      const r = await reader.read();
-      if (r.done) {
-        live.delete(stop);
-        c.close();
-      } else {
-        c.enqueue(r.value);
+  const writeAll = async () => {
+    writing = true;
+    try {
+      while (queue.length > 0) {
+        const bytes = queue[0]!;
+        const n = await conn.write(bytes);
+        queued -= n;
+        if (n < bytes.length) queue[0] = bytes.subarray(n);
+        else queue.shift();
       }
+    } catch {
+      return finish();
+    } finally {
+      writing = false;
+    }
+    if (ending) return finish();
+    http.drained();
+  };
+  const readAll = async () => {
+    reading = true;
+    const buf = new Uint8Array(READ_BYTES);
+    try {
+      while (!paused && !gone) {
+        const n = await conn.read(buf);
+        if (n === null) return http.ended();
+        http.data(buf.subarray(0, n));
+      }
+    } catch {
+      finish();
+    } finally {
+      reading = false;
+    }
+  };
+  const transport: Transport = {
+    write(bytes) {
+      if (gone) return true;
+      queue.push(bytes.slice());
+      queued += bytes.length;
+      if (!writing) void writeAll();
+      return queued <= QUEUE_BYTES;
     },
-    cancel(reason) {
-      live.delete(stop);
-      return reader.cancel(reason);
+    end() {
+      ending = true;
+      if (!writing) finish();
     },
-  }, { highWaterMark: 0 });
+    pause: () => void (paused = true),
+    resume() {
+      paused = false;
+      if (!reading && !gone) void readAll();
+    },
+  };
+  live.add(conn);
+  const http: HttpConnection = server.open(transport);
+  void readAll();
 }
 
 /** Serves `handler` at `at`. */
 export function denoServe(at: Endpoint, handler: Handler): Promise<Listener> {
-  const live = new Set<() => void>();
-  const serveHandler = async (req: Request): Promise<Response> => {
-    let res: Response;
-    try {
-      res = await handler(req);
-    } catch {
-      return new Response("Internal Server Error", { status: 500 });
-    }
-    if (res.body === null) return res;
-    return new Response(trackedBody(res.body, live), {
-      status: res.status,
-      statusText: res.statusText,
-      headers: res.headers,
-    });
-  };
-  const common = {
-    onListen() {},
-    onError: () => new Response("Internal Server Error", { status: 500 }),
-  };
-  let server: Deno.HttpServer<Deno.NetAddr> | Deno.HttpServer<Deno.UnixAddr>;
+  const defaultHost = at.transport === "unix" ? "localhost" : `${at.hostname || "localhost"}:${at.port}`;
+  let listener: Deno.Listener;
   try {
-    server = at.transport === "unix"
-      ? Deno.serve({ ...common, path: at.path }, serveHandler)
-      : Deno.serve({ ...common, hostname: at.hostname === "" ? "0.0.0.0" : at.hostname, port: at.port }, serveHandler);
+    listener = at.transport === "unix"
+      ? Deno.listen({ transport: "unix", path: at.path })
+      : Deno.listen({ hostname: at.hostname === "" ? "0.0.0.0" : at.hostname, port: at.port });
   } catch (e) {
     return Promise.reject(mapError(e, `serve ${describe(at)}`));
   }
-  const addr = server.addr;
+  const server = new HttpServer(handler, defaultHost);
+  const live = new Set<Deno.Conn>();
+  const accepting = (async () => {
+    for await (const conn of listener) {
+      if (at.transport === "tcp") (conn as Deno.TcpConn).setNoDelay(true);
+      serveConnection(server, conn, live);
+    }
+  })().catch(() => {});
+  const addr = listener.addr;
   const endpoint: Endpoint = at.transport === "tcp" && addr.transport === "tcp" ? { ...at, port: addr.port } : at;
   const close = async () => {
-    const done = server.shutdown();
-    for (const stop of [...live]) stop();
-    await done;
+    server.close();
+    try {
+      listener.close();
+    } catch {
+      // already closed
+    }
+    for (const conn of [...live]) {
+      try {
+        conn.close();
+      } catch {
+        // already closed
+      }
+    }
+    await accepting;
+    if (at.transport === "unix") await Deno.remove(at.path).catch(() => {});
   };
   return Promise.resolve({ endpoint, close });
 }
 
-/** Sends one request over node:http. */
-export function denoRequest(at: Endpoint, req: Request): Promise<Response> {
-  return nodeRequest(nodeHttpRequest, at, req);
+let nodeRequestFn: Promise<NodeRequestFn> | null = null;
+
+/** Sends one request over node:http (imported on first use: the daemon itself never needs it). */
+export async function denoRequest(at: Endpoint, req: Request): Promise<Response> {
+  nodeRequestFn ??= import("node:http").then((m) => m.request as unknown as NodeRequestFn);
+  return nodeRequest(await nodeRequestFn, at, req);
 }
 
 function describe(at: Endpoint): string {

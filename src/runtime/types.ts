@@ -258,7 +258,40 @@ export interface Listener {
  * unix sockets the host part is runtime-specific); the Host header is in
  * `req.headers`.
  */
-export type Handler = (req: Request) => Promise<Response>;
+export type Handler = ((req: Request) => Promise<Response>) & {
+  /**
+   * An optional fast path: the runtime's HTTP server first offers it each
+   * request whose body has fully arrived, before making any fetch object;
+   * `null` passes the request on to the handler as a `Request`. Whatever it
+   * answers must be what the handler would answer.
+   */
+  readonly raw?: RawHandler;
+};
+
+/** A request as the runtime's HTTP server read it, before any fetch object is made. */
+export interface RawRequest {
+  /** The request method as sent (`POST`). */
+  readonly method: string;
+  /** The request target as sent (origin form: path and query). */
+  readonly target: string;
+  /** The first value of a header (name case-insensitive); null when absent. */
+  header(name: string): string | null;
+  /** The whole body (Content-Length bytes; empty without one). */
+  readonly body: Uint8Array;
+}
+
+/** A complete answer to a {@linkcode RawRequest}. */
+export interface RawResponse {
+  /** The HTTP status. */
+  readonly status: number;
+  /** Header names and values, in the order they are sent (`Date` is added after `Server`). */
+  readonly headers: ReadonlyArray<readonly [string, string]>;
+  /** The whole body. */
+  readonly body: Uint8Array;
+}
+
+/** See {@linkcode Handler.raw}. */
+export type RawHandler = (req: RawRequest) => Promise<RawResponse | null> | RawResponse | null;
 
 /** What {@linkcode FileSystem.stat} reports (Python `os.stat`, following symlinks). */
 export interface FileInfo {

@@ -38,6 +38,7 @@ import type { Logger } from "./logging/types.ts";
 import { EventBus } from "./events/events.ts";
 import { spawnOptionsFor, supplementaryGroups } from "./process/spawn_options.ts";
 import { type EngineSignal, Supervisor } from "./process/supervisor.ts";
+import { EssentialWatch } from "./process/essential.ts";
 import { installDependencies } from "./process/dependencies.ts";
 import { type Runtime, RuntimeError } from "./runtime/types.ts";
 import { createPluginContext, type PluginContext } from "./rpc/plugin_context.ts";
@@ -125,6 +126,7 @@ export async function startDaemon(
   const bus = run.carry.bus ??= new EventBus();
   bus.clear();
   const sup = createEngine(rt, logger, options, bus, console);
+  const essential = new EssentialWatch(sup, logger, options.essential_exitcode);
   let http;
   try {
     // An fcgi socket that cannot be created ends supervisord here (Python's uncaught ValueError).
@@ -144,13 +146,15 @@ export async function startDaemon(
   if (pidfileWritten) logger.info(`supervisord started with pid ${rt.pid}`);
 
   const outcome = await runEngine(rt, sup, logger, http, hooks);
+  essential.close();
   for (const off of unsubscribe) off();
   await http.close();
   for (const group of sup.groups.values()) await group.close();
   if (pidfileWritten) await rt.fs.remove(options.pidfile).catch(() => {});
   await console?.drained();
   await logger.close();
-  return outcome === "restart" ? "restart" : 0;
+  // An essential program's end decides the status; a plain shutdown exits 0 as in Python.
+  return outcome === "restart" ? "restart" : essential.status ?? 0;
 }
 
 /** Runs the engine, telling `hooks` when it has started and stopped. */

@@ -165,7 +165,11 @@ export class ProcessControl {
 
   /** Stops one process; with `wait`, answers once it is in a stopped state. */
   stopProcess(proc: Subprocess, opts: ControlOptions = {}): MaybeLater {
-    if (!RUNNING_STATES.has(proc.state)) return fail("not_running", `${proc.name} is not running`);
+    if (!RUNNING_STATES.has(proc.state)) {
+      // EXITED and waiting out a restart delay (backoff=fixed/exponential): the stop cancels the restart.
+      proc.cancelRestart();
+      return fail("not_running", `${proc.name} is not running`);
+    }
     const msg = proc.stop();
     if (msg !== null) return fail("failed", msg);
     if (opts.wait === false || STOPPED_STATES.has(proc.state)) return OK;

@@ -11,6 +11,14 @@
 
 import { signalName, signalNumber } from "../config/datatypes.ts";
 import type { ExitStatus } from "../runtime/types.ts";
+import type { SpawnErrorKind } from "./exec_args.ts";
+
+/**
+ * How the last start or run of a process ended: the child's exit status,
+ * or the spawn error that kept it from running (its kind; null when the
+ * runtime's spawn itself failed).
+ */
+export type RunEnd = { status: ExitStatus } | { spawnError: SpawnErrorKind | null };
 
 /** Python's `(exitstatus, msg)` pair from `decode_wait_status`. */
 export interface DecodedStatus {

@@ -31,12 +31,13 @@ export interface RestartPolicy {
   retryDelay(attempt: number): number | null;
   /**
    * The process exited after reaching RUNNING, with exit code `exitstatus`
-   * (null when it was not an exit code).
+   * (null when it was not an exit code), `uptime` milliseconds after it was
+   * started.
    *
    * @returns How long to wait before starting it again, or null to leave
    *   it EXITED.
    */
-  restartDelay(exitstatus: number | null): number | null;
+  restartDelay(exitstatus: number | null, uptime: number): number | null;
 }
 
 /** The config keys supervisord's own policy reads. */

@@ -32,9 +32,9 @@ Deno.test("[PROC.backoff] the default policy: n seconds before retry n, give up 
 
 Deno.test("[PROC.autorestart] the default policy: at once after an exit when autorestart asks, else never", () => {
   const unexpected = defaultRestartPolicy({ startretries: 3, autorestart: "unexpected", exitcodes: [0, 2] });
-  deepEqual([0, 1, 2, null].map((es) => unexpected.restartDelay(es)), [null, 0, null, 0]);
-  equal(defaultRestartPolicy({ startretries: 3, autorestart: true, exitcodes: [0] }).restartDelay(0), 0);
-  equal(defaultRestartPolicy({ startretries: 3, autorestart: false, exitcodes: [0] }).restartDelay(1), null);
+  deepEqual([0, 1, 2, null].map((es) => unexpected.restartDelay(es, 0)), [null, 0, null, 0]);
+  equal(defaultRestartPolicy({ startretries: 3, autorestart: true, exitcodes: [0] }).restartDelay(0, 0), 0);
+  equal(defaultRestartPolicy({ startretries: 3, autorestart: false, exitcodes: [0] }).restartDelay(1, 0), null);
 });
 
 Deno.test("Subprocess follows its policy: the retry delays and the give-up are the policy's", async () => {

@@ -30,7 +30,7 @@ import type { Child, ExitStatus, Runtime, SpawnOptions } from "../runtime/types.
 import { NoSuchProcessError } from "../runtime/errors.ts";
 import type { ListenerProtocol } from "../events/listener_protocol.ts";
 import { watchChild } from "./_child_pipes.ts";
-import { decodeExitStatus } from "./exit_status.ts";
+import { decodeExitStatus, type RunEnd } from "./exit_status.ts";
 import { SpawnError } from "./exec_args.ts";
 import { defaultRestartPolicy, type RestartPolicy } from "./restart_policy.ts";
 import { dispatcherFailureText, spawnFailureText } from "./spawn_failure.ts";
@@ -74,6 +74,7 @@ export class Subprocess {
   #killing = false;
   #exitstatus: number | null = null;
   #spawnerr: string | null = null;
+  #lastEnd: RunEnd | null = null;
   /** Monotonic ms of the last `waiting for <name> to stop` line; null = none since the stop request. */
   #laststopreport: number | null = null;
   #child: Child | null = null;
@@ -129,6 +130,11 @@ export class Subprocess {
   /** True when an EXITED process will be started again on its own (autorestart). */
   get restartPending(): boolean {
     return this.#state === ProcessState.EXITED && this.#restartAt !== null;
+  }
+
+  /** How the last start or run ended (an exit status or a spawn error); null before any. */
+  get lastEnd(): RunEnd | null {
+    return this.#lastEnd;
   }
 
   /** True while a stop signal has been sent and the child has not yet exited. */
@@ -193,11 +199,6 @@ export class Subprocess {
     }
   }
 
-  #recordSpawnerr(message: string): void {
-    this.#spawnerr = message;
-    this.host.logger.info(`spawnerr: ${message}`);
-  }
-
   /**
    * Starts the process (PROC.spawn.allowed). Returns the pid, or null when
    * nothing was started (already running, or a spawn error: spawnerr
@@ -229,7 +230,9 @@ export class Subprocess {
       child = this.host.runtime.spawn(options);
     } catch (e) {
       const known = e instanceof SpawnError || e instanceof SpawnResourceError;
-      this.#recordSpawnerr(known ? e.message : spawnFailureText(this.name, e));
+      this.#lastEnd = { spawnError: e instanceof SpawnError ? e.kind : null };
+      this.#spawnerr = known ? e.message : spawnFailureText(this.name, e);
+      this.host.logger.info(`spawnerr: ${this.#spawnerr}`);
       this.#changeState(ProcessState.BACKOFF);
       this.output?.close();
       this.#resource.release();
@@ -292,6 +295,11 @@ export class Subprocess {
       this.host.logger.info(`waiting for ${this.name} to stop`);
       this.#laststopreport = now;
     }
+  }
+
+  /** Drops a pending automatic restart of an EXITED process (an operator's stop). */
+  cancelRestart(): void {
+    if (this.#state === ProcessState.EXITED) this.#restartAt = null;
   }
 
   /** BACKOFF → FATAL. */
@@ -369,6 +377,7 @@ export class Subprocess {
   /** The child was reaped with `status` at monotonic time `now` (PROC.exit, PROC.tooquick, PROC.stopped). */
   finish(status: ExitStatus, now: number): void {
     const { exitstatus: es, text } = decodeExitStatus(status);
+    this.#lastEnd = { status };
     this.#laststopWall = this.host.runtime.clock.now() / 1000;
     const started = this.#laststart ?? now;
     const tooQuickly = now - started < this.config.startsecs * 1000;
@@ -393,7 +402,7 @@ export class Subprocess {
       this.#exitstatus = es;
       if (this.#state === ProcessState.STARTING) this.#changeState(ProcessState.RUNNING);
       this.#assertIn(ProcessState.RUNNING);
-      const restart = this.policy.restartDelay(es);
+      const restart = this.policy.restartDelay(es, now - started);
       this.#restartAt = restart === null ? null : now + restart;
       if (expected) {
         this.#changeState(ProcessState.EXITED, true);

@@ -40,6 +40,7 @@ import { spawnOptionsFor, supplementaryGroups } from "./process/spawn_options.ts
 import { type EngineSignal, Supervisor } from "./process/supervisor.ts";
 import { EssentialWatch } from "./process/essential.ts";
 import { installDependencies } from "./process/dependencies.ts";
+import { installHealthChecks } from "./health/health_checks.ts";
 import { type Runtime, RuntimeError } from "./runtime/types.ts";
 import { createPluginContext, type PluginContext } from "./rpc/plugin_context.ts";
 import type { XmlRpcValue } from "./rpc/xmlrpc_value.ts";
@@ -225,7 +226,8 @@ function createEngine(
     bus,
     identifier: options.identifier,
   });
-  installDependencies(sup);
+  const health = installHealthChecks(sup);
+  installDependencies(sup, (proc) => health.healthy(proc));
   return sup;
 }
 

@@ -17,6 +17,7 @@
 
 import { ValueConversionError } from "./errors.ts";
 import { choice, duration } from "./ext_values.ts";
+import { readHealthKeys } from "./load_health.ts";
 import { pyRepr } from "./pyrepr.ts";
 import type { DependencyCondition, DependencyExtensions, DependsOn, ProcessGroupConfig } from "./schema.ts";
 
@@ -43,6 +44,9 @@ type KeyReader = (key: string) => string | null;
  * @param section The section name, as `program:web`.
  */
 export function readDependencyKeys(get: KeyReader, section: string): DependencyExtensions {
+  if (section.startsWith("eventlistener:") && (get("healthcheck") ?? get("liveness_check_script")) !== null) {
+    throw new ValueConversionError(`healthcheck is not supported in [${section}]`);
+  }
   const raw = get("depends_on");
   if (raw !== null && section.startsWith("eventlistener:")) {
     throw new ValueConversionError(`depends_on is not supported in [${section}]`);
@@ -57,6 +61,7 @@ export function readDependencyKeys(get: KeyReader, section: string): DependencyE
       ? "ignore"
       : choice("on_dependency_failure", failure, ["ignore", "stop", "restart"]),
     depends_section: depends_on.length > 0 ? section : null,
+    healthcheck: readHealthKeys(get),
   };
 }
 
@@ -107,21 +112,21 @@ export function resolveTarget<P extends { readonly name: string }>(
   return procs.length > 0 ? procs : null;
 }
 
-/** Whether a target process can report `healthy` (a health check or `ready_log`). */
-export type HasHealth = (group: string, process: string) => boolean;
+/** Whether a target process can report `healthy` (a health check). */
+type HasHealth = (group: string, process: string) => boolean;
 
 /**
  * Checks every `depends_on` of `groups` against the others; throws the
  * first error with supervisord's ` in section '…' (file: '…')` suffix.
  *
  * @param fileOf The file a section was read from.
- * @param hasHealth Whether a process has a health signal (none yet by default).
  */
 export function checkDependencies(
   groups: readonly ProcessGroupConfig[],
   fileOf: (section: string) => string,
-  hasHealth: HasHealth = () => false,
 ): void {
+  const hasHealth: HasHealth = (g, p) =>
+    groups.find((x) => x.name === g)?.processes.find((x) => x.name === p)?.healthcheck != null;
   const targets = groups.map((g) => ({ name: g.name, members: g.processes.map((p) => ({ name: p.name, g })) }));
   const key = (group: string, proc: string) => `${group}:${proc}`;
   const edges = new Map<string, string[]>();

@@ -171,8 +171,48 @@ export interface DependsOn {
 /** `on_dependency_failure` (extension). */
 export type OnDependencyFailure = "ignore" | "stop" | "restart";
 
-/** The dependency keys of a program (EXTENSIONS.md §2). Durations are seconds. */
+/** What a health check probes (`healthcheck`). */
+export type HealthProbeSpec =
+  | { kind: "http"; url: string; host: string; port: number; path: string }
+  | { kind: "tcp"; host: string; port: number }
+  | { kind: "exec"; command: string }
+  | { kind: "file"; path: string };
+
+/** `healthcheck_action`: what entering `unhealthy` does. */
+export type HealthAction = "restart" | "stop" | "none" | "shutdown";
+
+/** A program's health check (EXTENSIONS.md §3). Durations are seconds. */
+export interface HealthCheckConfig {
+  /** `healthcheck`: what to probe. */
+  probe: HealthProbeSpec;
+  /** `healthcheck_interval`: the period once healthy or unhealthy. */
+  interval: number;
+  /** `healthcheck_timeout`: the bound on one probe. */
+  timeout: number;
+  /** `healthcheck_initial_delay`: no probe before this, counted from spawn. */
+  initial_delay: number;
+  /** `healthcheck_start_period`: failures do not count until it ends or a probe succeeds. */
+  start_period: number;
+  /** `healthcheck_start_interval`: the period until the first success. */
+  start_interval: number;
+  /** `healthcheck_retries`: consecutive failures that make the process unhealthy. */
+  retries: number;
+  /** `healthcheck_successes`: consecutive successes that make an unhealthy process healthy. */
+  successes: number;
+  /** `healthcheck_action`. */
+  action: HealthAction;
+  /** `healthcheck_expect`: inclusive ranges of HTTP status codes or exit codes that count as success. */
+  expect: Array<[number, number]>;
+  /** `healthcheck_body`: a regular expression the HTTP body must match; null = any. */
+  body: string | null;
+  /** `healthcheck_tls_verify`. */
+  tls_verify: boolean;
+}
+
+/** The dependency and health keys of a program (EXTENSIONS.md §2, §3). Durations are seconds. */
 export interface DependencyExtensions {
+  /** `healthcheck` and its keys (or the `liveness_check_*` aliases); null = no check. */
+  healthcheck: HealthCheckConfig | null;
   /** `depends_on`: what must be met before an automatic start; empty = nothing. */
   depends_on: DependsOn[];
   /** `depends_timeout`: seconds to wait before the dependency counts as failed; 0 = forever. */
@@ -231,7 +271,13 @@ export function defaultProgramExtensions(name: string): ProgramExtensions {
 
 /** The dependency values of a program that sets none of the dependency keys. */
 export function defaultDependencyExtensions(): DependencyExtensions {
-  return { depends_on: [], depends_timeout: 0, on_dependency_failure: "ignore", depends_section: null };
+  return {
+    depends_on: [],
+    depends_timeout: 0,
+    on_dependency_failure: "ignore",
+    depends_section: null,
+    healthcheck: null,
+  };
 }
 
 /** An fcgi-program's listening socket (SURFACE §3.8). */

@@ -78,6 +78,7 @@ const COMPARED = [
   "depends_timeout",
   "on_dependency_failure",
   "depends_section",
+  "healthcheck",
 ] as const satisfies readonly (keyof ProcessConfig)[];
 
 // Fails to compile when ProcessConfig gains a field that is not compared: decide, then list it.

@@ -133,6 +133,20 @@ Deno.test("[RPC.configeq] every compared option makes a difference; AUTO on eith
     depends_timeout: 5,
     on_dependency_failure: "restart",
     depends_section: "program:web",
+    healthcheck: {
+      probe: { kind: "tcp", host: "127.0.0.1", port: 5432 },
+      interval: 10,
+      timeout: 2,
+      initial_delay: 0,
+      start_period: 0,
+      start_interval: 1,
+      retries: 3,
+      successes: 1,
+      action: "restart",
+      expect: [[0, 0]],
+      body: null,
+      tls_verify: true,
+    },
   };
   for (const [key, value] of Object.entries(changed)) {
     ok(!processConfigsEqual(base, { ...base, [key]: value }), `${key} is compared`);

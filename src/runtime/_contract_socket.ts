@@ -79,6 +79,26 @@ function throwsCode(fn: () => unknown, code: string, what: string): void {
 
 /** The socket cases. */
 export const socketCases: ContractCase[] = [
+  [
+    "connect(): connects to a listening TCP port and closes; refused when nothing listens; no socket file",
+    async (rt) => {
+      const listener = await rt.serve(
+        { transport: "tcp", hostname: "127.0.0.1", port: 0 },
+        () => Promise.resolve(new Response("ok")),
+      );
+      const at = listener.endpoint;
+      assert.equal(at.transport, "tcp");
+      await rt.connect(at, 5000);
+      await listener.close();
+      await assert.rejects(rt.connect(at, 5000), (e) => e instanceof ConnectionRefusedError);
+      await withTempDir(rt, async (dir) => {
+        await assert.rejects(
+          rt.connect({ transport: "unix", path: `${dir}/none.sock` }, 5000),
+          (e) => e instanceof NotFoundError,
+        );
+      });
+    },
+  ],
   ["bindSocket() on a unix path: a socket file; a child gets it as fd 0", async (rt) => {
     await withTempDir(rt, async (dir) => {
       const at: Endpoint = { transport: "unix", path: `${dir}/app.sock` };

@@ -11,6 +11,7 @@
  * @module
  */
 
+import { bunConnect } from "./bun_connect.ts";
 import fs from "node:fs";
 import { hostname } from "node:os";
 import nodeProcess from "node:process";
@@ -112,6 +113,7 @@ export function createBunRuntime(): Runtime {
     bindSocket: bunBindSocket,
     serve: bunServe,
     request: bunRequest,
+    connect: bunConnect,
     fs: bunFs,
     clock: systemClock,
     env: environment,

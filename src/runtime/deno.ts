@@ -13,6 +13,7 @@
  * @module
  */
 
+import { denoConnect } from "./deno_connect.ts";
 import { geteuid } from "node:process";
 import type { InputStream, OutputStream, Runtime } from "./types.ts";
 import { systemClock } from "./_system_clock.ts";
@@ -110,6 +111,7 @@ export function createDenoRuntime(): Runtime {
     bindSocket: denoBindSocket,
     serve: denoServe,
     request: denoRequest,
+    connect: denoConnect,
     fs: denoFs,
     clock: systemClock,
     env: () => Deno.env.toObject(),

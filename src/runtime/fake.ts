@@ -279,6 +279,18 @@ export class FakeRuntime implements Runtime {
     return Promise.reject(new ConnectionRefusedError(`connect ${endpointKey(at)}: Connection refused`));
   }
 
+  /**
+   * Connects when something serves `at` (see {@linkcode serve}); refused
+   * otherwise, or NotFoundError for a unix socket file that does not exist.
+   */
+  connect(at: Endpoint, _timeoutMs: number): Promise<void> {
+    if (this.#listeners.has(endpointKey(at))) return Promise.resolve();
+    if (at.transport === "unix" && !this.fs.exists(at.path)) {
+      return Promise.reject(new NotFoundError(`connect ${at.path}: No such file or directory`));
+    }
+    return Promise.reject(new ConnectionRefusedError(`connect ${endpointKey(at)}: Connection refused`));
+  }
+
   env(): Record<string, string> {
     return { ...this.envVars };
   }

@@ -541,6 +541,14 @@ export interface Runtime {
    * ConnectionRefusedError, NotFoundError (no socket file), ….
    */
   request(at: Endpoint, req: Request): Promise<Response>;
+  /**
+   * Opens a stream connection to `at` and closes it at once (a `tcp://`
+   * health probe). Resolves once connected; rejects with
+   * ConnectionRefusedError, NotFoundError (no socket file),
+   * AddressLookupError, or a RuntimeError with code ETIMEDOUT when no
+   * connection is made within `timeoutMs` (the attempt is then abandoned).
+   */
+  connect(at: Endpoint, timeoutMs: number): Promise<void>;
 
   /** Files. */
   readonly fs: FileSystem;

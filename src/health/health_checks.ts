@@ -1,0 +1,177 @@
+/**
+ * Health checks plugged into the engine (EXTENSIONS.md §3): a due-time
+ * source runs each checked process's probes while it is STARTING or
+ * RUNNING (on the engine's one timer, so nothing runs and no timer is set
+ * when no program has a check), a state listener resets the health at each
+ * spawn and cancels probing at a stop, a describer adds the health to a
+ * RUNNING process's description, and `healthcheck_action` acts on entering
+ * `unhealthy`. Only transitions are logged.
+ *
+ * Python counterpart: none (superlance's `httpok` restarts a process that
+ * stops answering; the peers: Docker HEALTHCHECK, Kubernetes probes).
+ * @module
+ */
+
+import { ProcessState, SupervisorState } from "../process/states.ts";
+import type { Subprocess } from "../process/subprocess.ts";
+import type { StateChange, Supervisor } from "../process/supervisor.ts";
+import { HealthState, type HealthStatus, type HealthTransition, type ProbeRecord } from "./health_state.ts";
+import { type ProbeResult, runProbe } from "./probes.ts";
+
+/** One process's health, for the ctl, the web UI and the JSON API. */
+export interface HealthView {
+  readonly status: HealthStatus;
+  /** Consecutive failures counted now. */
+  readonly failures: number;
+  /** The last results, oldest first. */
+  readonly history: readonly ProbeRecord[];
+}
+
+/** Runs a probe for a process (the default goes through the runtime seam). */
+export type ProbeRunner = (proc: Subprocess) => Promise<ProbeResult>;
+
+/** The health checks of one engine; `install()` plugs them in. */
+export class HealthChecks {
+  readonly #states = new WeakMap<Subprocess, HealthState>();
+  /** Stopped by `healthcheck_action=restart`: started again once stopped. */
+  readonly #restartAfterStop = new Set<Subprocess>();
+  /** Stopped by `healthcheck_action=stop`: described `stopped: unhealthy` until started again. */
+  readonly #stoppedUnhealthy = new Set<Subprocess>();
+  readonly #run: ProbeRunner;
+
+  /**
+   * @param sup The engine.
+   * @param run Runs a probe; the runtime's by default.
+   */
+  constructor(readonly sup: Supervisor, run?: ProbeRunner) {
+    this.#run = run ??
+      ((proc) => runProbe(sup.host.runtime, proc.config.healthcheck!, () => sup.host.prepare(proc)));
+  }
+
+  /** Plugs the source, the state listener and the describer in; returns the undo. */
+  install(): () => void {
+    const offs = [
+      this.sup.addSource({ nextDue: () => this.#nextDue(), run: (now) => this.#probeDue(now) }),
+      this.sup.onStateChange((change) => this.#changed(change)),
+      this.sup.addDescriber((proc, base) => this.#describe(proc, base)),
+    ];
+    return () => offs.forEach((off) => off());
+  }
+
+  /** True when `proc` has a check and its status is `healthy`. */
+  healthy(proc: Subprocess): boolean {
+    return this.#states.get(proc)?.status === "healthy";
+  }
+
+  /** The health of `proc`, or null when it has no check. */
+  view(proc: Subprocess): HealthView | null {
+    if (proc.config.healthcheck === null) return null;
+    const s = this.#state(proc);
+    return { status: s.status, failures: s.failures, history: s.history };
+  }
+
+  #state(proc: Subprocess): HealthState {
+    let s = this.#states.get(proc);
+    if (s === undefined) {
+      s = new HealthState(proc.config.healthcheck!);
+      this.#states.set(proc, s);
+    }
+    return s;
+  }
+
+  #checked(): Subprocess[] {
+    const out: Subprocess[] = [];
+    for (const g of this.sup.groups.values()) {
+      for (const p of g.processes.values()) if (p.config.healthcheck !== null) out.push(p);
+    }
+    return out;
+  }
+
+  #nextDue(): number | null {
+    let due: number | null = null;
+    for (const proc of this.#checked()) {
+      const d = this.#states.get(proc)?.nextDue() ?? null;
+      if (d !== null && (due === null || d < due)) due = d;
+    }
+    return due;
+  }
+
+  #probeDue(now: number): void {
+    for (const proc of this.#checked()) {
+      const state = this.#states.get(proc);
+      const due = state?.nextDue() ?? null;
+      if (state === undefined || due === null || due > now) continue;
+      const ticket = state.begin(now);
+      this.#run(proc).then((result) => {
+        const at = this.sup.host.runtime.clock.monotonic();
+        const transition = state.finish(ticket, result.ok, at, result.detail);
+        if (transition !== null) this.#transition(proc, transition);
+        this.sup.wake();
+      });
+    }
+  }
+
+  #transition(proc: Subprocess, t: HealthTransition): void {
+    const logger = this.sup.host.logger;
+    if (t.to === "healthy") {
+      logger.info(`health: '${proc.name}' is healthy`);
+      return;
+    }
+    const plural = t.count === 1 ? "failure" : "consecutive failures";
+    logger.warn(`health: '${proc.name}' is unhealthy (${t.count} ${plural}: ${t.detail})`);
+    const action = proc.config.healthcheck!.action;
+    if (action === "none" || this.sup.mood !== SupervisorState.RUNNING) return;
+    if (proc.state !== ProcessState.RUNNING && proc.state !== ProcessState.STARTING) return;
+    if (action === "shutdown") {
+      logger.warn(`health: shutting down: '${proc.name}' is unhealthy (healthcheck_action=shutdown)`);
+      this.sup.shutdown();
+      return;
+    }
+    logger.info(`health: ${action === "restart" ? "restarting" : "stopping"} '${proc.name}'`);
+    if (action === "restart") this.#restartAfterStop.add(proc);
+    else this.#stoppedUnhealthy.add(proc);
+    proc.stop();
+  }
+
+  #changed({ proc, to }: StateChange): void {
+    if (proc.config.healthcheck === null) return;
+    const state = this.#state(proc);
+    if (to === ProcessState.STARTING) {
+      this.#stoppedUnhealthy.delete(proc);
+      this.#restartAfterStop.delete(proc);
+      state.spawned(this.sup.host.runtime.clock.monotonic());
+      return;
+    }
+    if (to === ProcessState.RUNNING) return;
+    state.stopped();
+    if (
+      to === ProcessState.STOPPED && this.#restartAfterStop.delete(proc) && this.sup.mood === SupervisorState.RUNNING
+    ) {
+      queueMicrotask(() => {
+        if (proc.state === ProcessState.STOPPED && this.sup.mood === SupervisorState.RUNNING) proc.spawn();
+      });
+    }
+  }
+
+  #describe(proc: Subprocess, base: string): string {
+    if (proc.config.healthcheck === null) return base;
+    if (proc.state === ProcessState.RUNNING) return `${base}, ${this.#state(proc).status}`;
+    if (proc.state === ProcessState.STOPPED && this.#stoppedUnhealthy.has(proc)) return "stopped: unhealthy";
+    return base;
+  }
+}
+
+const installed = new WeakMap<Supervisor, HealthChecks>();
+
+/** Plugs health checks into `sup`; {@linkcode healthView} finds them again. */
+export function installHealthChecks(sup: Supervisor, run?: ProbeRunner): HealthChecks {
+  const checks = new HealthChecks(sup, run);
+  checks.install();
+  installed.set(sup, checks);
+  return checks;
+}
+
+/** The health of `proc`, or null when it has no check or checks are not installed in `sup`. */
+export function healthView(sup: Supervisor, proc: Subprocess): HealthView | null {
+  return installed.get(sup)?.view(proc) ?? null;
+}

@@ -28,7 +28,7 @@ import {
 } from "./daemonize.ts";
 import { ConfigError } from "./config/errors.ts";
 import { pyRepr } from "./config/pyrepr.ts";
-import { raiseRlimits } from "./daemon_rlimits.ts";
+import { raiseRlimits, startNofileSoft } from "./daemon_rlimits.ts";
 import { cleanupAutoChildLogs } from "./logging/childlog_cleanup.ts";
 import { createProcessOutput } from "./logging/child_output.ts";
 import { createMainLogger } from "./logging/main_logger.ts";
@@ -36,7 +36,7 @@ import type { ConsoleStream } from "./logging/console_stream.ts";
 import { createDaemonConsole, mainLogEcho } from "./daemon_console.ts";
 import type { Logger } from "./logging/types.ts";
 import { EventBus } from "./events/events.ts";
-import { spawnOptionsFor, supplementaryGroups } from "./process/spawn_options.ts";
+import { type SpawnContext, spawnOptionsFor, supplementaryGroups } from "./process/spawn_options.ts";
 import { type EngineSignal, Supervisor } from "./process/supervisor.ts";
 import { EssentialWatch } from "./process/essential.ts";
 import { installDependencies } from "./process/dependencies.ts";
@@ -108,9 +108,13 @@ export async function startDaemon(
   if (run.first && !options.nodaemon && !copy) return daemonizeParent(rt, user);
   if (user !== null) return relayAsUser(rt, user);
   // Python raises the limits after dropping privileges, on the first start only (the copy is a first start).
-  const limits = run.first ? raiseRlimits(rt, options) : { infos: [], error: null };
+  const limits = run.first
+    ? raiseRlimits(rt, options, startNofileSoft(rt.env(), rt.getRlimit("nofile")))
+    : { infos: [], error: null };
   if (limits.error !== null) throw new ConfigError(limits.error, options.configfile);
   const console = createDaemonConsole(rt, options, config);
+  // Children keep the soft open-files limit of the first start across reloads, as Python's inherit its own.
+  if (run.first && limits.childNofileSoft !== undefined) run.carry.childNofileSoft = limits.childNofileSoft;
   const logger = await createMainLogger(rt, {
     logfile: options.logfile,
     maxbytes: options.logfile_maxbytes,
@@ -126,7 +130,7 @@ export async function startDaemon(
 
   const bus = run.carry.bus ??= new EventBus();
   bus.clear();
-  const sup = createEngine(rt, logger, options, bus, console);
+  const sup = createEngine(rt, logger, options, bus, console, run.carry.childNofileSoft);
   const essential = new EssentialWatch(sup, logger, options.essential_exitcode);
   let http;
   try {
@@ -206,9 +210,11 @@ function createEngine(
   options: ServerOptions,
   bus: EventBus,
   console: ConsoleStream | null,
+  nofileSoft: number | undefined,
 ): Supervisor {
   const env = stripDaemonMarker(pythonStartupEnv(rt.env()));
-  const ctx = { env, serverurl: options.serverurl, uid: rt.uid(), ...userDatabase(rt), fs: rt.fs };
+  const ctx: SpawnContext = { env, serverurl: options.serverurl, uid: rt.uid(), ...userDatabase(rt), fs: rt.fs };
+  if (nofileSoft !== undefined) ctx.nofileSoft = nofileSoft;
   const outputCtx = {
     childlogdir: options.childlogdir,
     identifier: options.identifier,

@@ -5,7 +5,7 @@
  */
 
 import assert from "node:assert/strict";
-import { raisedLimit, raiseRlimits } from "./daemon_rlimits.ts";
+import { NOFILE_SOFT_ENV, raisedLimit, raiseRlimits, startNofileSoft } from "./daemon_rlimits.ts";
 import { FakeRuntime } from "./runtime/fake.ts";
 import { PermissionDeniedError } from "./runtime/types.ts";
 
@@ -94,6 +94,49 @@ Deno.test("raiseRlimits skips a limit the host cannot report and lets programmin
   rt.rlimits.setError = new TypeError("boom");
   rt.rlimits.limits.set("nproc", { soft: 1, hard: 1000 });
   assert.throws(() => raiseRlimits(rt, DEFAULTS), TypeError);
+});
+
+Deno.test("[DAEMON.rlimits] the starting soft open-files limit is read from its record, within the hard limit", () => {
+  const at = (text: string) => ({ [NOFILE_SOFT_ENV]: text });
+  const limit = { soft: 4096, hard: 4096 };
+  assert.equal(startNofileSoft({}, limit), null);
+  assert.equal(startNofileSoft(at("256"), limit), 256);
+  assert.equal(startNofileSoft(at("4096"), limit), 4096);
+  assert.equal(startNofileSoft(at("4097"), limit), null, "above the hard limit: not a record of this process");
+  assert.equal(startNofileSoft(at("1e3"), limit), null);
+  assert.equal(startNofileSoft(at(""), limit), null);
+  assert.equal(startNofileSoft(at("-1"), limit), null);
+  assert.equal(startNofileSoft(at("256"), { soft: -1, hard: -1 }), 256);
+  assert.equal(startNofileSoft(at("256"), null), null);
+});
+
+Deno.test("[DAEMON.rlimits,MLOG.rlimit] a starting soft limit below minfds: Python's message, children get minfds", () => {
+  // The runtimes raised 256:4096 to 4096:4096 before our code ran.
+  const rt = fake([4096, 4096], [200, 300]);
+  assert.deepEqual(raiseRlimits(rt, DEFAULTS, 256), {
+    infos: ["Increased RLIMIT_NOFILE limit to 1024"],
+    error: null,
+    childNofileSoft: 1024,
+  });
+  assert.deepEqual(rt.rlimits.calls, [], "supervisord keeps its own higher soft limit");
+});
+
+Deno.test("[DAEMON.rlimits] a starting soft limit at or above minfds is what children get; nothing is logged", () => {
+  const rt = fake([4096, 4096], [200, 300]);
+  assert.deepEqual(raiseRlimits(rt, DEFAULTS, 2048), { infos: [], error: null, childNofileSoft: 2048 });
+  assert.deepEqual(raiseRlimits(rt, DEFAULTS, 4096), { infos: [], error: null }, "equal to ours: inherited");
+  assert.deepEqual(rt.rlimits.calls, []);
+});
+
+Deno.test("[DAEMON.rlimits,MLOG.rlimit] a starting soft limit under a hard limit below minfds: raised by root, refused otherwise", () => {
+  const root = fake([512, 512], [200, 300], 0);
+  assert.deepEqual(raiseRlimits(root, DEFAULTS, 256), {
+    infos: ["Increased RLIMIT_NOFILE limit to 1024"],
+    error: null,
+  });
+  assert.deepEqual(root.rlimits.calls, [{ resource: "nofile", soft: 1024, hard: 1024 }]);
+  const user = fake([512, 512], [200, 300]);
+  assert.deepEqual(raiseRlimits(user, DEFAULTS, 256), { infos: [], error: NOFILE_REFUSED(1024, 1024) });
 });
 
 Deno.test("FakeRlimits applies setrlimit's rules: EINVAL for soft above hard, EPERM for an unprivileged raise", () => {

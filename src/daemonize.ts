@@ -23,6 +23,7 @@
  */
 
 import type { HandledSignal, Runtime, SpawnOptions } from "./runtime/types.ts";
+import { NOFILE_SOFT_ENV } from "./daemon_rlimits.ts";
 
 /** Environment marker of a re-executed copy ("daemon" or "relay"); removed before children are spawned. */
 export const DAEMON_CHILD_ENV = "SUPERVISOR_TS_DAEMON_CHILD";
@@ -85,9 +86,13 @@ export async function relayAsUser(rt: Runtime, user: CopyUser): Promise<number> 
   return status.code ?? 1;
 }
 
-/** `env` without the daemon marker. */
+/**
+ * `env` without the daemon marker and the record of the starting open-files
+ * limit (daemon_rlimits.ts), which a copy inherits with the rest of the
+ * environment but programs must not see.
+ */
 export function stripDaemonMarker(env: Record<string, string>): Record<string, string> {
-  const { [DAEMON_CHILD_ENV]: _, ...rest } = env;
+  const { [DAEMON_CHILD_ENV]: _, [NOFILE_SOFT_ENV]: _record, ...rest } = env;
   return rest;
 }
 

@@ -125,6 +125,8 @@ export interface DaemonRun {
 export interface DaemonCarry {
   /** The event bus, made by the first run, so event serials go on across reloads (Python's are module-global). */
   bus?: EventBus;
+  /** The soft open-files limit children get, set at the first start (`RlimitsOutcome.childNofileSoft`). */
+  childNofileSoft?: number;
 }
 
 /** Runs the command line `args` (without argv0); resolves to the exit status. */

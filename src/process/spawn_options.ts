@@ -44,6 +44,11 @@ export interface SpawnContext {
   groups: () => readonly GroupEntry[];
   /** File checks for the command lookup, normally `runtime.fs`. */
   fs: ExecProbe;
+  /**
+   * The soft open-files limit children get when it differs from
+   * supervisord's own (`RlimitsOutcome.childNofileSoft`); absent: inherited.
+   */
+  nofileSoft?: number;
 }
 
 /** The outcome of Python's `drop_privileges` for a process's `user=`. */
@@ -160,5 +165,6 @@ export function spawnOptionsFor(proc: ProcessConfig, groupName: string, ctx: Spa
   }
   if (proc.directory !== null) opts.cwd = proc.directory;
   if (proc.umask !== null) opts.umask = proc.umask;
+  if (ctx.nofileSoft !== undefined) opts.nofileSoft = ctx.nofileSoft;
   return opts;
 }

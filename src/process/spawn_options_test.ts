@@ -70,6 +70,13 @@ Deno.test("[SPAWN.chdir,SPAWN.umask,SPAWN.fds] directory, umask and redirect_std
   assert.equal(spawnOptionsFor(programConfig({ command: "/bin/echo", umask: 0 }), "g", context(rt)).umask, 0);
 });
 
+Deno.test("[DAEMON.rlimits] the children's soft open-files limit reaches the options only when it is set", () => {
+  const rt = host();
+  const proc = programConfig({ command: "/bin/echo" });
+  assert.equal(spawnOptionsFor(proc, "g", context(rt, { nofileSoft: 1024 })).nofileSoft, 1024);
+  assert.equal("nofileSoft" in spawnOptionsFor(proc, "g", context(rt)), false);
+});
+
 Deno.test("[SPAWN.lookup,ENV.child] the program's PATH drives the lookup and the child's environment", () => {
   const rt = host();
   const proc = programConfig({ command: "echo", environment: { PATH: "/opt/bin", X: "1" }, serverurl: "http://h:1" });

@@ -139,6 +139,24 @@ function checkOutcomes(o: Outcome[], h: number, nproc: Rlimit): void {
   assert.deepEqual(childLimits(o[10]), { nofile: { soft: h / 4, hard: h / 2 }, nproc });
 }
 
+async function childSoftLimit(rt: Runtime): Promise<void> {
+  if (rt.name === "fake") return;
+  const own = rt.getRlimit("nofile")!;
+  const soft = own.hard === -1 ? 1024 : Math.min(own.hard, 1024) - 1;
+  const opts = { path: "/bin/cat", argv: ["cat", "/proc/self/limits"], env: BASE_ENV, stdin: "null" as const };
+  const lowered = rt.spawn({ ...opts, nofileSoft: soft });
+  const inherited = rt.spawn(opts);
+  const [low, same] = await within(
+    rt,
+    Promise.all([readText(lowered.stdout), readText(inherited.stdout), lowered.exited, inherited.exited]),
+    20_000,
+    "children reporting their limits",
+  );
+  assert.deepEqual(parseProcLimits(low, "nofile"), { soft, hard: own.hard });
+  assert.deepEqual(parseProcLimits(same, "nofile"), own);
+  assert.deepEqual(rt.getRlimit("nofile"), own, "our own limit is unchanged");
+}
+
 /** The resource-limit cases. */
 export const rlimitCases: readonly ContractCase[] = [
   ["getRlimit() reports this process's limits as /proc shows them (-1 for unlimited)", readsOwnLimits],
@@ -147,4 +165,8 @@ export const rlimitCases: readonly ContractCase[] = [
     (rt) => runPlan(rt, "ffi"),
   ],
   ["setRlimit() through the /proc + prlimit fallback behaves the same", (rt) => runPlan(rt, "prlimit")],
+  [
+    "[DAEMON.rlimits] spawn() with nofileSoft gives the child that soft open-files limit under our hard one",
+    childSoftLimit,
+  ],
 ];

@@ -8,7 +8,10 @@
  * 1. `exec 2>&1` when stderr is redirected (Python dup2s before anything can
  *    fail, so its failure texts land in the stdout log then);
  * 2. `trap '' PIPE XFSZ`: the two signals Python ignores and its children
- *    inherit ignored (SURFACE SPAWN.signals, `SigIgn: 0000000001001000`);
+ *    inherit ignored (SURFACE SPAWN.signals, `SigIgn: 0000000001001000`),
+ *    and `ulimit -Sn` when the child's soft open-files limit must be lower
+ *    than ours (Python's children inherit supervisord's; the runtimes raise
+ *    their own, see daemon_rlimits.ts);
  * 3. `cd -P` to the directory; on failure print `supervisor: couldn't chdir
  *    to <dir>: <ERRNO>` and `supervisor: child process was not spawned` on
  *    fd 2 and exit 127 (SPAWN.childfail);
@@ -69,6 +72,7 @@ export interface ShimOptions {
   uid?: number;
   gid?: number;
   groups?: readonly number[];
+  nofileSoft?: number;
 }
 
 /** The command an adapter runs: `file` with `args` (argv[1..]). */
@@ -95,13 +99,15 @@ const CHDIR_SCRIPT = [
  * @param setpriv The installed `setpriv` ({@linkcode findSetpriv}), used
  *   when `opts` asks for supplementary groups with a user switch.
  * @returns `/bin/sh` (or `setpriv`) and its arguments.
- * @throws {RangeError} For a umask outside 0..0o777.
+ * @throws {RangeError} For a umask outside 0..0o777 or a negative or
+ *   fractional open-files limit.
  */
 export function buildShimCommand(opts: ShimOptions, setpriv: string | null = null): ShimCommand {
   const lines: string[] = [];
   const params: string[] = [];
   if (opts.redirectStderr === true) lines.push("exec 2>&1");
   lines.push("trap '' PIPE XFSZ");
+  if (opts.nofileSoft !== undefined) lines.push(`ulimit -Sn ${limitDigits(opts.nofileSoft)}`);
   if (opts.cwd !== undefined) {
     lines.push(CHDIR_SCRIPT);
     params.push(cdTarget(opts.cwd), opts.cwd);
@@ -158,6 +164,11 @@ function joinPath(dir: string, name: string): string {
 function cdTarget(dir: string): string {
   if (dir === "" || dir.startsWith("/")) return dir;
   return `./${dir}`;
+}
+
+function limitDigits(limit: number): string {
+  if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`Invalid open-files limit: ${limit}`);
+  return String(limit);
 }
 
 function umaskDigits(mask: number): string {

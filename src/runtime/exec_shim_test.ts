@@ -66,6 +66,17 @@ Deno.test("buildShimCommand() rejects a umask outside 0..0o777", () => {
   assert.throws(() => buildShimCommand({ ...base, umask: 1.5 }), RangeError);
 });
 
+Deno.test("[DAEMON.rlimits] shim lowers the child's soft open-files limit and keeps the hard one", () => {
+  const base = { path: "/bin/sh", argv: ["sh", "-c", "ulimit -Sn; ulimit -Hn"], env: { PATH: "/bin" } };
+  const hard = spawnSync("/bin/sh", ["-c", "ulimit -Hn"], { encoding: "utf8" }).stdout.trim();
+  const r = run({ ...base, nofileSoft: 100 });
+  assert.equal(r.stdout, `100\n${hard}\n`);
+  assert.equal(r.status, 0);
+  assert.doesNotMatch(buildShimCommand(base).args[1] ?? "", /ulimit/, "absent: the child inherits ours");
+  assert.throws(() => buildShimCommand({ ...base, nofileSoft: -1 }), RangeError);
+  assert.throws(() => buildShimCommand({ ...base, nofileSoft: 1.5 }), RangeError);
+});
+
 Deno.test("shim sets argv[0] as written and passes arguments verbatim", () => {
   const args = ["a b", "'q'", '"dq"', "$HOME", "`x`", "line\nbreak", "", "-n"];
   const r = run({ path: "/bin/cat", argv: ["cat", "/proc/self/cmdline"], env: { PATH: "/bin" } });

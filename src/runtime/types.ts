@@ -21,10 +21,9 @@
  * /proc/self/limits and util-linux `prlimit` as the fallback; see
  * {@linkcode Runtime.getRlimit}. Both Deno and Bun raise their own soft
  * RLIMIT_NOFILE to the hard limit when they start (as Node does) and the
- * value from before is lost, so the core sees soft == hard for open files:
- * "Increased RLIMIT_NOFILE" is logged only when the hard limit is below
- * `minfds`, and children inherit soft = hard rather than Python's
- * max(original soft, minfds). RLIMIT_NPROC is untouched by the runtimes.
+ * value from before is lost; the core takes it from a record in the
+ * environment and gives children Python's soft limit through
+ * `SpawnOptions.nofileSoft` (daemon_rlimits.ts). RLIMIT_NPROC is untouched.
  *
  * Switching user: the runtimes' own uid/gid switch clears the supplementary
  * groups, so when `SpawnOptions.groups` is given and util-linux `setpriv` is
@@ -45,7 +44,7 @@
  * `waitpid(-1)` would take the runtimes' own children too.
  *
  * Known gaps on both runtimes (documented once, here): the open-files soft
- * limit above, no `fork()`, no "core dumped" flag in exit statuses. Per runtime: Deno cannot send signals beyond
+ * limit above when nothing recorded it, no `fork()`, no "core dumped" flag in exit statuses. Per runtime: Deno cannot send signals beyond
  * SIGSYS, and its children start with the glibc-internal signals 32 and 33
  * ignored too. The exec shim's own residual differences are listed in
  * exec_shim.ts.
@@ -164,6 +163,8 @@ export interface SpawnOptions {
   groups?: readonly number[];
   /** Umask to apply in the child; when absent the child inherits ours. */
   umask?: number;
+  /** Soft RLIMIT_NOFILE for the child (`ulimit -Sn`), at most our hard limit; when absent it inherits ours. */
+  nofileSoft?: number;
   /** Send stderr into the stdout pipe (dup2(stdout, 2)); `Child.stderr` is null. */
   redirectStderr?: boolean;
   /** Default "pipe". */

@@ -145,6 +145,29 @@ Deno.test(`/api/v1 on a live daemon: routes match the OpenAPI document; SSE foll
   assert.equal(readFileSync(log + ".1", "utf8"), expected);
   await second.cancel();
 
+  // Rotate on demand while followed: the follower sees it; the backup holds what the log held.
+  const third = new SseReader((await api("/processes/writer/logs/stdout/follow")).body!);
+  const rotated = await post("/processes/writer/logs/rotate?stream=stdout");
+  assert.deepEqual((await conforming(rotated, doc, "POST", "/processes/{ns}/logs/rotate")).results, [
+    { target: "writer", stream: "stdout", path: log, rotated: true },
+  ]);
+  frame = await third.next();
+  while (frame !== null && frame.event !== "rotated") frame = await third.next();
+  assert.deepEqual(frame, { event: "rotated", id: "0", data: "{}" });
+  await third.cancel();
+  assert.equal(readFileSync(log + ".1", "utf8"), "");
+  assert.equal(readFileSync(log + ".2", "utf8"), expected);
+  const all = await post("/logs/rotate");
+  const results = (await conforming(all, doc, "POST", "/logs/rotate")).results as Array<Record<string, unknown>>;
+  assert.deepEqual(results[0], {
+    target: "main",
+    stream: "main",
+    path: join(tmp.path, "supervisord.log"),
+    rotated: true,
+  });
+  assert.ok(results.some((r) => r.target === "writer" && r.stream === "stdout" && r.rotated === true));
+  assert.ok(results.some((r) => r.target === "idle" && r.rotated === false), "idle is stopped: its logs are closed");
+
   // api=false: the unix server answers as Python does.
   const off = await rawHttp({ path: join(tmp.path, "s.sock") }, "GET /api/v1/processes HTTP/1.0\r\n\r\n");
   assert.equal(off.status, 404);

@@ -198,6 +198,27 @@ const SCHEMAS = {
       reasons: { type: "array", items: { type: "string" } },
     },
   },
+  RotateResults: {
+    type: "object",
+    required: ["results"],
+    additionalProperties: false,
+    properties: {
+      results: {
+        type: "array",
+        items: {
+          type: "object",
+          required: ["target", "stream", "path", "rotated"],
+          additionalProperties: false,
+          properties: {
+            target: { type: "string", description: "`main` or a namespec" },
+            stream: { enum: ["main", "stdout", "stderr"] },
+            path: { type: "string" },
+            rotated: { type: "boolean", description: "false: not open, not a regular file, or no backups kept" },
+          },
+        },
+      },
+    },
+  },
   Done: {
     type: "object",
     additionalProperties: { type: "boolean" },
@@ -338,6 +359,30 @@ export const OPENAPI = {
         requestBody: jsonBodyOf({ type: "object", additionalProperties: false }),
         responses: {
           200: { description: "Reopened", content: jsonContent(ref("Done")) },
+          415: error("UNSUPPORTED_MEDIA_TYPE"),
+        },
+      },
+    },
+    "/logs/rotate": {
+      post: {
+        summary: "Rotate the main log and every process log now (as a size rotation would)",
+        requestBody: jsonBodyOf({ type: "object", additionalProperties: false }),
+        responses: {
+          200: { description: "What was rotated", content: jsonContent(ref("RotateResults")) },
+          415: error("UNSUPPORTED_MEDIA_TYPE"),
+        },
+      },
+    },
+    "/processes/{ns}/logs/rotate": {
+      parameters: [ns],
+      post: {
+        summary: "Rotate the logs of a process or a group (`group:*`) now",
+        parameters: [{ name: "stream", in: "query", schema: { enum: ["stdout", "stderr", "both"] } }],
+        requestBody: jsonBodyOf({ type: "object", additionalProperties: false }),
+        responses: {
+          200: { description: "What was rotated", content: jsonContent(ref("RotateResults")) },
+          400: error("BAD_ARGUMENTS"),
+          404: error("BAD_NAME"),
           415: error("UNSUPPORTED_MEDIA_TYPE"),
         },
       },

@@ -10,6 +10,7 @@
  * | `GET /processes`, `GET /processes/{ns}` | process_json.ts |
  * | `POST /processes/{ns}/start\|stop\|restart\|signal` | control_routes.ts |
  * | `GET /processes/{ns}/logs/{stdout\|stderr}[/follow]`, `POST /logs/reopen` | log_routes.ts, sse.ts |
+ * | `POST /logs/rotate`, `POST /processes/{ns}/logs/rotate` | rotate_routes.ts |
  * | `GET /events` | sse.ts |
  * | `GET /health` | here |
  *
@@ -29,6 +30,7 @@ import { type ControlAction, controlRoute } from "./control_routes.ts";
 import { followLogRoute, logPath, readLogRoute } from "./log_routes.ts";
 import { OPENAPI } from "./openapi.ts";
 import { processJson } from "./process_json.ts";
+import { rotateAllRoute, rotateProcessRoute } from "./rotate_routes.ts";
 import { SSE_HEADERS, stateEvents } from "./sse.ts";
 
 /** The path prefix of the API. */
@@ -86,6 +88,10 @@ async function dispatch(deps: ApiDeps, control: ProcessControl, opts: ApiOptions
     await deps.supervisor.reopenLogs();
     return json({ reopened: true });
   }
+  if (parts.length === 2 && head === "logs" && ns === "rotate") {
+    if (req.method !== "POST") methodNotAllowed("POST");
+    return await rotateAllRoute(control, deps.logger, req);
+  }
   if (head !== "processes" || ns === "") throw new ApiError("NOT_FOUND", path);
   if (ns === undefined) {
     if (!get) methodNotAllowed("GET");
@@ -101,6 +107,10 @@ async function dispatch(deps: ApiDeps, control: ProcessControl, opts: ApiOptions
   if (parts.length === 3 && ACTIONS.includes(sub as ControlAction)) {
     if (req.method !== "POST") methodNotAllowed("POST");
     return await controlRoute(control, req, ns, sub as ControlAction);
+  }
+  if (parts.length === 4 && sub === "logs" && channel === "rotate") {
+    if (req.method !== "POST") methodNotAllowed("POST");
+    return await rotateProcessRoute(control, req, ns);
   }
   if (sub === "logs" && (channel === "stdout" || channel === "stderr")) {
     if (parts.length === 4 || (parts.length === 5 && follow === "follow")) {

@@ -186,6 +186,10 @@ class ProcessOutput implements ChildOutput {
     return Promise.resolve();
   }
 
+  rotate(channel: Channel): boolean {
+    return (channel === "stdout" ? this.#stdout : this.#stderr)?.rotate() ?? false;
+  }
+
   close(): Promise<void> {
     for (const reader of this.#readers) reader.cancel().catch(() => {});
     this.#readers.clear();

@@ -150,6 +150,10 @@ class MainLog implements MainLogger {
     return Promise.resolve();
   }
 
+  rotate(): boolean {
+    return this.#file?.rotate() ?? false;
+  }
+
   close(): Promise<void> {
     // Like Python, the echo stream (stdout) is never closed.
     this.#file?.close();

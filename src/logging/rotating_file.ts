@@ -107,6 +107,19 @@ export class RotatingFile {
     if (!due || this.#rotate()) this.#failing = false;
   }
 
+  /**
+   * Rotates now, whatever the size (on-demand rotation). False, with
+   * nothing done, when the file is closed, is not a regular file, or has
+   * no backups to keep (`backups = 0` would truncate the log: an on-demand
+   * rotation never discards bytes); false as well when the rotation failed.
+   */
+  rotate(): boolean {
+    if (this.#closed || this.#file === null || !this.#regular || this.#backups === 0) return false;
+    const ok = this.#rotate();
+    if (ok) this.#failing = false;
+    return ok;
+  }
+
   /** Closes and reopens the file at the same path (SIGUSR2). Returns false when it could not be reopened. */
   reopen(): boolean {
     this.#dropFile();

@@ -194,3 +194,19 @@ Deno.test("RotatingFile.close() drops later writes until reopen()", () => {
   write("c");
   equal(text(), "ac");
 });
+
+Deno.test("RotatingFile.rotate() rotates now whatever the size, never with no backup to keep, never once closed", () => {
+  const { write, text, file } = setup(0, 2);
+  write("first");
+  equal(file.rotate(), true);
+  deepEqual([text(), text(".1")], ["", "first"]);
+  write("second");
+  equal(file.rotate(), true);
+  deepEqual([text(), text(".1"), text(".2")], ["", "second", "first"]);
+  file.close();
+  equal(file.rotate(), false);
+  const none = setup(0, 0);
+  none.write("kept");
+  equal(none.file.rotate(), false, "backups=0 would truncate the log");
+  equal(none.text(), "kept");
+});

@@ -64,6 +64,8 @@ export interface Logger {
 export interface MainLogger extends Logger {
   /** The log file path; null when `logfile=syslog` (no file: NO_FILE). */
   readonly logfile: string | null;
+  /** Rotates the log file now; true when it was rotated. Absent on loggers that cannot rotate. */
+  rotate?(): boolean;
 }
 
 /** One child output channel. */
@@ -125,6 +127,11 @@ export interface ChildOutput {
   clear(): Promise<void>;
   /** Reopens the open log files at the same path, appending (SIGUSR2). */
   reopen(): Promise<void>;
+  /**
+   * Rotates the channel's log file now (on-demand rotation); true when it
+   * was rotated. Absent on sinks that cannot rotate.
+   */
+  rotate?(channel: Channel): boolean;
   /**
    * Closes the log files and stops any drain still reading (its stream is
    * cancelled, as Python closes the pipes when the process is reaped). Call

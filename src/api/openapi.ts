@@ -366,9 +366,17 @@ export const OPENAPI = {
     "/logs/rotate": {
       post: {
         summary: "Rotate the main log and every process log now (as a size rotation would)",
-        requestBody: jsonBodyOf({ type: "object", additionalProperties: false }),
+        requestBody: jsonBodyOf({
+          type: "object",
+          additionalProperties: false,
+          properties: {
+            main: { type: "boolean", description: "Rotate the main log (default true)" },
+            processes: { type: "boolean", description: "Rotate every process log (default true)" },
+          },
+        }),
         responses: {
           200: { description: "What was rotated", content: jsonContent(ref("RotateResults")) },
+          400: error("BAD_ARGUMENTS"),
           415: error("UNSUPPORTED_MEDIA_TYPE"),
         },
       },

@@ -1,7 +1,8 @@
 /**
  * On-demand log rotation (EXTENSIONS.md §6, "commands that restart
  * nothing"): `POST /api/v1/logs/rotate` rotates the main log and every
- * process log now; `POST /api/v1/processes/{ns}/logs/rotate?stream=
+ * process log now (`{"main":false}` or `{"processes":false}` leaves one
+ * out); `POST /api/v1/processes/{ns}/logs/rotate?stream=
  * stdout|stderr|both` the logs of one process or group (`group:*`). A log
  * rotates as a size rotation would (`.1 … .N`, `*_backups` kept), whatever
  * its size; a log that is not open (its process is not running), is not a
@@ -59,14 +60,26 @@ function rotateProcesses(control: ProcessControl, ns: string | null, streams: re
   return out;
 }
 
-/** `POST /logs/rotate`: the main log and every process log. */
+function flag(body: Record<string, unknown>, key: string): boolean {
+  const v = body[key] ?? true;
+  if (typeof v !== "boolean") throw new ApiError("BAD_ARGUMENTS", `${key} must be true or false`);
+  return v;
+}
+
+/**
+ * `POST /logs/rotate`: the main log and every process log; the body may
+ * leave either out (`{"main":false}`, `{"processes":false}`).
+ */
 export async function rotateAllRoute(control: ProcessControl, logger: MainLogger, req: Request): Promise<Response> {
-  onlyKeys(await jsonBody(req), []);
+  const body = await jsonBody(req);
+  onlyKeys(body, ["main", "processes"]);
+  const main = flag(body, "main");
+  const processes = flag(body, "processes");
   const results: RotateResult[] = [];
-  if (logger.logfile !== null) {
+  if (main && logger.logfile !== null) {
     results.push({ target: "main", stream: "main", path: logger.logfile, rotated: logger.rotate?.() ?? false });
   }
-  results.push(...rotateProcesses(control, null, ["stdout", "stderr"]));
+  if (processes) results.push(...rotateProcesses(control, null, ["stdout", "stderr"]));
   return json({ results });
 }
 

@@ -69,3 +69,15 @@ Deno.test("POST /logs/rotate covers the main log and every process log", async (
     "idle/stdout/false",
   ]);
 });
+
+Deno.test("POST /logs/rotate can leave out the main log or the process logs", async () => {
+  const d = await daemon();
+  d.start("web");
+  const req = (body: string) =>
+    new Request(BASE + "/logs/rotate", { method: "POST", headers: { "Content-Type": "application/json" }, body });
+  const onlyMain = await conforming(await d.handler(req('{"processes":false}')), "/logs/rotate");
+  deepEqual(onlyMain.results.map((r: { target: string }) => r.target), ["main"]);
+  const onlyProcs = await conforming(await d.handler(req('{"main":false}')), "/logs/rotate");
+  equal(onlyProcs.results.some((r: { target: string }) => r.target === "main"), false);
+  equal((await d.handler(req('{"main":"yes"}'))).status, 400);
+});

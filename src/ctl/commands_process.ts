@@ -2,8 +2,9 @@
  * The process-control commands: status, start, stop, restart, signal, pid
  * and clear, with the stock client's output lines and exit statuses
  * (CTL.status … CTL.clear). Two extensions of ours: `status --json` (an
- * array of the `getAllProcessInfo` structs, each with its `namespec`;
- * error lines go to stderr), and state names in colour when stdout is a
+ * array of the `getAllProcessInfo` structs, each with its `namespec`, and
+ * with the JSON API's extension fields — health, restarts, dependencies,
+ * CPU, RSS — when the daemon is ours; error lines go to stderr), and state names in colour when stdout is a
  * terminal and NO_COLOR is not set.
  *
  * Python counterpart: supervisor/supervisorctl.py
@@ -20,6 +21,7 @@ import { Double, pyStr, type XmlRpcStruct, type XmlRpcValue } from "../rpc/xmlrp
 import { PY_FILES, PyError, RpcFault } from "./py_errors.ts";
 import { type Command, type Controller, Exit, StatusExit } from "./controller.ts";
 import { HELP } from "./help.ts";
+import { processExtras } from "./commands_ops.ts";
 import { namespec, pyLjust, pySplit } from "./_text.ts";
 
 type Info = XmlRpcStruct;
@@ -86,7 +88,11 @@ const doStatus: Command = async (ctl, arg) => {
     }
   }
   if (json) {
-    const out = matching.map((i) => ({ ...i, namespec: namespec(str(i.group), str(i.name)) }));
+    const extras = await processExtras(ctl);
+    const out = matching.map((i) => {
+      const ns = namespec(str(i.group), str(i.name));
+      return { ...i, namespec: ns, ...extras?.get(ns) };
+    });
     ctl.output(JSON.stringify(out, jsonValue, 2));
   } else {
     showStatuses(ctl, matching);

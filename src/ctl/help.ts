@@ -114,6 +114,16 @@ export const HELP: Readonly<Record<string, readonly string[]>> = {
     "update <gname> [...]\tUpdate specific groups",
   ],
   version: ["version\t\t\tShow the version of the remote supervisord process"],
+  // Commands only this client has (not in the listing, which stays the stock client's).
+  logs: [
+    "logs [-n N] [name ...]\tLast N lines (default 10) of each process' logs, prefixed",
+    "logs -f [-n N] [name ...]\tThen follow them all (Ctrl-C to exit)",
+  ],
+  reopen: ["reopen\t\t\tReopen every log file, restarting nothing (SIGUSR2)"],
+  rotate: [
+    "rotate [name ...|all]\tRotate process logs now",
+    "rotate --main\t\tRotate supervisord's main log now",
+  ],
 };
 
 /** `help help` (the controller's own help). */

@@ -12,15 +12,19 @@ import type { Runtime } from "../runtime/types.ts";
 import { ADMIN_COMMANDS } from "./commands_admin.ts";
 import { LOG_COMMANDS } from "./commands_logs.ts";
 import { PROCESS_COMMANDS } from "./commands_process.ts";
+import { OPS_COMMANDS } from "./commands_ops.ts";
+import { LOGS_COMMANDS } from "./commands_merged_logs.ts";
 import { type Command, Controller, Exit } from "./controller.ts";
 import { type CtlHost, parseCtlOptions } from "./options.ts";
 import { runShell } from "./shell.ts";
 
-/** Every command of the stock client, by name. */
+/** Every command of the stock client, then those only ours has, by name. */
 export const COMMANDS: ReadonlyMap<string, Command> = new Map([
   ...PROCESS_COMMANDS,
   ...LOG_COMMANDS,
   ...ADMIN_COMMANDS,
+  ...OPS_COMMANDS,
+  ...LOGS_COMMANDS,
 ]);
 
 /** How the client was invoked. */

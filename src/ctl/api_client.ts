@@ -90,3 +90,12 @@ export async function apiStream(
   }
   return res.body;
 }
+
+/**
+ * Whether the server has the JSON API, asked with a GET (supervisord
+ * 4.2.5's Medusa may close the connection on a POST to a path it does not
+ * serve before reading the body, so a POST is no probe).
+ */
+export async function hasApi(rt: Runtime, settings: ServerSettings): Promise<boolean> {
+  return (await apiRequest(rt, settings, "GET", "/health")) !== null;
+}

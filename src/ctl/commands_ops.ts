@@ -11,7 +11,7 @@
  * @module
  */
 
-import { apiRequest } from "./api_client.ts";
+import { apiRequest, hasApi } from "./api_client.ts";
 import { type Command, type Controller, Exit } from "./controller.ts";
 import { pySplit } from "./_text.ts";
 
@@ -73,6 +73,9 @@ const doReopen: Command = async (ctl, arg) => {
     return;
   }
   if (!(await ctl.upcheck())) return;
+  if (!(await hasApi(ctl.rt, ctl.options))) {
+    return await noApi(ctl, "reopen", "Send it SIGUSR2 instead: kill -USR2 <pid>");
+  }
   const reply = await apiRequest(ctl.rt, ctl.options, "POST", "/logs/reopen");
   if (reply === null) return await noApi(ctl, "reopen", "Send it SIGUSR2 instead: kill -USR2 <pid>");
   if (reply.status !== 200) return apiError(ctl, "reopen", reply.body);
@@ -96,15 +99,15 @@ const doRotate: Command = async (ctl, arg) => {
     return;
   }
   if (!(await ctl.upcheck())) return;
+  const noRotate = "supervisord 4.2.5 rotates only by size (*_logfile_maxbytes)";
+  if (!(await hasApi(ctl.rt, ctl.options))) return await noApi(ctl, "rotate", noRotate);
   const all = names.length === 0 ? !main : names.includes("all");
   const requests: Array<[string, unknown]> = [];
   if (all || main) requests.push(["/logs/rotate", { main, processes: all }]);
   if (!all) { for (const n of names) requests.push([`/processes/${encodeURIComponent(n)}/logs/rotate`, {}]); }
   for (const [path, body] of requests) {
     const reply = await apiRequest(ctl.rt, ctl.options, "POST", path, body);
-    if (reply === null) {
-      return await noApi(ctl, "rotate", "supervisord 4.2.5 rotates only by size (*_logfile_maxbytes)");
-    }
+    if (reply === null) return await noApi(ctl, "rotate", noRotate);
     if (reply.status !== 200) {
       apiError(ctl, path.startsWith("/processes/") ? decodeURIComponent(path.split("/")[2]!) : "rotate", reply.body);
       continue;

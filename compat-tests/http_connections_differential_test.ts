@@ -38,10 +38,8 @@ const VARIANTS: Array<[string, string]> = [
 ];
 
 /**
- * HTTP/1.0 with `Connection: keep-alive`: Medusa keeps the connection open.
- * Deno's server answers `connection: keep-alive` but closes it, Bun's
- * answers HTTP/1.1 and closes it (known difference; no stock client sends
- * HTTP/1.0 keep-alive requests).
+ * HTTP/1.0 with `Connection: keep-alive`: Medusa keeps the connection open
+ * and answers `Connection: Keep-Alive` when the response has a length.
  */
 const KEEP_ALIVE_10: Array<[string, string]> = [
   ["1.0 Connection: keep-alive", rpcRequest(GET_PID, "Connection: keep-alive\r\n", "1.0")],
@@ -75,9 +73,7 @@ async function connectionFacts(target: Target, request: string): Promise<string>
   const r = await rawHttp(target, request, { timeoutMs: 1500 });
   let header = /^connection:\s*(.*)$/im.exec(r.head)?.[1]?.trim().toLowerCase() ?? "-";
   if (request.startsWith("POST /RPC2") && header === "close") header = "-";
-  // On HTTP/1.1 keep-alive is the default: Bun's explicit `Connection: keep-alive` says nothing more.
-  if (/^\S+ \S+ HTTP\/1\.1\r\n/.test(request) && header === "keep-alive" && !r.closed) header = "-";
-  // The status line's version is not compared here: Bun's server answers HTTP/1.1 to HTTP/1.0 (HTTP.response.headers).
+  // The status line and the rest of the head: http_response_heads_differential_test.ts.
   return `${r.status} connection:${header} ${r.closed ? "closed" : "open"}`;
 }
 
@@ -115,12 +111,9 @@ Deno.test({
   },
 });
 
-const keepAlive10Issue = "the Deno and Bun HTTP servers close HTTP/1.0 keep-alive connections";
-
 Deno.test({
-  name: `[HTTP.keepalive] HTTP/1.0 Connection: keep-alive stays open, as supervisord (${ourEntryName()})` +
-    (keepAlive10Issue === undefined ? "" : ` (skipped, known difference: ${keepAlive10Issue})`),
-  ignore: !haveReference() || keepAlive10Issue !== undefined,
+  name: `[HTTP.keepalive] HTTP/1.0 Connection: keep-alive stays open, as supervisord (${ourEntryName()})`,
+  ignore: !haveReference(),
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {

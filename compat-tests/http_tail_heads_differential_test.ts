@@ -4,10 +4,8 @@
  * unix socket (with the stock tail client's request bytes) for the tail of a
  * never-started process's AUTO logs, of an explicit log file nothing was
  * written to, and of the main log. The head must arrive while the log is
- * still empty, be the same as supervisord's (the dates masked; header names
- * compared case-insensitively, their order and spelling being
- * HTTP.response.headers' concern), and the connection must then carry what
- * is appended as chunks.
+ * still empty, be the same bytes as supervisord's (the dates masked), and
+ * the connection must then carry what is appended as chunks.
  *
  * Python counterpart: supervisor/http.py (`logtail_handler`,
  * `mainlogtail_handler`, `tail_f_producer`) and
@@ -63,19 +61,9 @@ function readUntil(socket: Socket, what: string, done: (data: string) => boolean
   });
 }
 
-/** Status line and headers, names lower-cased and sorted, dates masked; `Connection`/`Keep-Alive` left out. */
-function headFacts(head: string): string[] {
-  const [status, ...lines] = head.split("\r\n");
-  const headers = lines
-    .map((l) => {
-      const colon = l.indexOf(":");
-      const name = l.slice(0, colon).toLowerCase();
-      const value = l.slice(colon + 1).trim();
-      return `${name}: ${name === "date" || name === "last-modified" ? "<DATE>" : value}`;
-    })
-    .filter((l) => !/^(connection|keep-alive):/.test(l))
-    .sort();
-  return [status ?? "", ...headers];
+/** The head as sent, dates masked. */
+function headFacts(head: string): string {
+  return head.replace(/^(Date|Last-Modified): .*$/gm, "$1: <DATE>");
 }
 
 /** Asks for `path`, returns the head and whether any body byte had come with it. */
@@ -122,13 +110,13 @@ Deno.test({
       const got = await p.both((d) =>
         tailHead(`${d.dir}/s.sock`, path, file === null ? undefined : { file: `${d.dir}/${file}`, text: "hello\n" })
       );
-      assert.deepEqual(got.reference.head.slice(0, 1), ["HTTP/1.1 200 OK"], `reference ${path}`);
-      assert.deepEqual(got.ours.head, got.reference.head, path);
+      assert.match(got.reference.head, /^HTTP\/1\.1 200 OK\r\n/, `reference ${path}`);
+      assert.equal(got.ours.head, got.reference.head, path);
       assert.equal(got.ours.early, "", `${path}: an empty log sends no body bytes with the head`);
       assert.equal(got.ours.streamed, got.reference.streamed, `${path}: what is appended is streamed`);
     }
     const main = await p.both((d) => tailHead(`${d.dir}/s.sock`, "/mainlogtail"));
-    assert.deepEqual(main.ours.head, main.reference.head, "/mainlogtail");
+    assert.equal(main.ours.head, main.reference.head, "/mainlogtail");
   },
 });
 

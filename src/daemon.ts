@@ -41,6 +41,7 @@ import { type EngineSignal, Supervisor } from "./process/supervisor.ts";
 import { EssentialWatch } from "./process/essential.ts";
 import { installDependencies } from "./process/dependencies.ts";
 import { installHealthChecks } from "./health/health_checks.ts";
+import { installBackoffDescriptions } from "./process/backoff_describe.ts";
 import { type Runtime, RuntimeError } from "./runtime/types.ts";
 import { createPluginContext, type PluginContext } from "./rpc/plugin_context.ts";
 import type { XmlRpcValue } from "./rpc/xmlrpc_value.ts";
@@ -234,6 +235,7 @@ function createEngine(
   });
   const health = installHealthChecks(sup);
   installDependencies(sup, (proc) => health.healthy(proc));
+  installBackoffDescriptions(sup);
   return sup;
 }
 

@@ -32,7 +32,8 @@ import type { ListenerProtocol } from "../events/listener_protocol.ts";
 import { watchChild } from "./_child_pipes.ts";
 import { decodeExitStatus, type RunEnd } from "./exit_status.ts";
 import { SpawnError } from "./exec_args.ts";
-import { defaultRestartPolicy, type RestartPolicy } from "./restart_policy.ts";
+import type { RestartPolicy } from "./restart_policy.ts";
+import { restartPolicyFor } from "./backoff_policy.ts";
 import { dispatcherFailureText, spawnFailureText } from "./spawn_failure.ts";
 import { ResourceHold, type SpawnResource, SpawnResourceError } from "./spawn_resource.ts";
 import { ProcessState, processStateName, SupervisorState } from "../states.ts";
@@ -83,14 +84,14 @@ export class Subprocess {
   #stdinClosed = false;
 
   /**
-   * @param policy When to start again on its own; supervisord's by default.
+   * @param policy When to start again on its own: supervisord's, or the `backoff*` keys' (backoff_policy.ts).
    */
   constructor(
     readonly config: ProcessConfig,
     readonly groupName: string,
     readonly host: ProcessHost,
     readonly output: ChildOutput | null = null,
-    readonly policy: RestartPolicy = defaultRestartPolicy(config),
+    readonly policy: RestartPolicy = restartPolicyFor(config, { clock: host.runtime.clock, logger: host.logger }),
   ) {}
 
   get name(): string {

@@ -94,7 +94,30 @@ const PROCESS = {
     pid: { type: "integer" },
     description: { type: "string" },
     backoff: { type: "integer" },
-    health: nullable("string"),
+    health: {
+      type: ["object", "null"],
+      description: "The health check; null without one",
+      required: ["status", "failures", "history"],
+      additionalProperties: false,
+      properties: {
+        status: { enum: ["starting", "healthy", "unhealthy"] },
+        failures: { type: "integer" },
+        history: {
+          type: "array",
+          items: {
+            type: "object",
+            required: ["time", "ok", "latency_ms", "detail"],
+            additionalProperties: false,
+            properties: {
+              time: { type: "number" },
+              ok: { type: "boolean" },
+              latency_ms: { type: "number" },
+              detail: { type: "string" },
+            },
+          },
+        },
+      },
+    },
     depends_on: nullable("array", { items: { type: "string" } }),
     waiting_on: nullable("array", { items: { type: "string" } }),
     dependency_failed: {
@@ -346,7 +369,8 @@ export const OPENAPI = {
     },
     "/health": {
       get: {
-        summary: "200 when supervisord is RUNNING and every essential process is RUNNING, else 503",
+        summary: "200 when supervisord is RUNNING and every essential and every health-checked process is " +
+          "RUNNING (and healthy), else 503",
         responses: {
           200: { description: "Healthy", content: jsonContent(ref("Health")) },
           503: { description: "Unhealthy, with the reasons", content: jsonContent(ref("Health")) },

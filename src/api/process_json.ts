@@ -14,6 +14,7 @@
  * @module
  */
 
+import { healthView } from "../health/health_checks.ts";
 import { dependencyView } from "../process/dependencies.ts";
 import type { ProcessGroup } from "../process/group.ts";
 import type { Subprocess } from "../process/subprocess.ts";
@@ -29,8 +30,8 @@ export interface ProcessJson extends ProcessInfo {
   namespec: string;
   /** Consecutive failed start attempts (supervisord's backoff count). */
   backoff: number;
-  /** The health state; null when the process has no check. */
-  health: string | null;
+  /** The health check's state and last results; null when the process has no check. */
+  health: HealthJson | null;
   /** Dependencies as configured (`target:condition`); null when there are none. */
   depends_on: string[] | null;
   /** Dependencies an automatic start still waits for (`db (healthy)`); null without dependencies. */
@@ -51,6 +52,33 @@ export interface ProcessJson extends ProcessInfo {
   watch: string[] | null;
 }
 
+/** A health check as the API shows it. */
+export interface HealthJson {
+  /** `starting` until the first success, then `healthy` or `unhealthy`. */
+  status: string;
+  /** Consecutive failures counted now. */
+  failures: number;
+  /** The last results, oldest first: wall-clock seconds, outcome, latency and what the probe answered. */
+  history: Array<{ time: number; ok: boolean; latency_ms: number; detail: string }>;
+}
+
+/** The health JSON of `proc`; null without a check. */
+export function healthJson(rt: Runtime, sup: Supervisor, proc: Subprocess): HealthJson | null {
+  const view = healthView(sup, proc);
+  if (view === null) return null;
+  const wallOffset = rt.clock.now() - rt.clock.monotonic();
+  return {
+    status: view.status,
+    failures: view.failures,
+    history: view.history.map((r) => ({
+      time: (r.at + wallOffset) / 1000,
+      ok: r.ok,
+      latency_ms: r.latency,
+      detail: r.detail,
+    })),
+  };
+}
+
 /** The JSON of one process, with CPU and RSS read now. */
 export async function processJson(
   rt: Runtime,
@@ -65,7 +93,7 @@ export async function processJson(
     ...info,
     namespec: processView(proc).namespec,
     backoff: proc.backoff,
-    health: null,
+    health: healthJson(rt, sup, proc),
     depends_on: deps === null ? null : deps.depends_on.map((d) => `${d.target}:${d.condition}`),
     waiting_on: deps === null ? null : [...deps.waiting_on],
     dependency_failed: deps === null ? null : deps.dependency_failed,

@@ -19,6 +19,7 @@
  * @module
  */
 
+import { healthView } from "../health/health_checks.ts";
 import type { Route } from "../http/server.ts";
 import type { MainLogger } from "../logging/types.ts";
 import { ProcessControl } from "../process/control.ts";
@@ -53,14 +54,21 @@ export interface ApiOptions {
 
 const ACTIONS: readonly ControlAction[] = ["start", "stop", "restart", "signal"];
 
-/** `GET /health`: 200 when the daemon is RUNNING and every essential process is RUNNING, else 503. */
+/**
+ * `GET /health`: 200 when the daemon is RUNNING and every essential and
+ * every health-checked process is RUNNING (the checked ones healthy too),
+ * else 503 with the reasons.
+ */
 function health(sup: Supervisor, control: ProcessControl): Response {
   const reasons: string[] = [];
   if (sup.mood !== SupervisorState.RUNNING) reasons.push(`supervisord is ${supervisorStateName(sup.mood)}`);
   for (const [group, proc] of control.processes()) {
-    if (proc.config.essential && proc.state !== ProcessState.RUNNING) {
-      reasons.push(`essential process ${group.name}:${proc.name} is ${processStateName(proc.state)}`);
-    }
+    const checked = healthView(sup, proc);
+    if (!proc.config.essential && checked === null) continue;
+    const ns = `${group.name}:${proc.name}`;
+    const kind = proc.config.essential ? "essential process" : "process";
+    if (proc.state !== ProcessState.RUNNING) reasons.push(`${kind} ${ns} is ${processStateName(proc.state)}`);
+    else if (checked !== null && checked.status !== "healthy") reasons.push(`${kind} ${ns} is ${checked.status}`);
   }
   const state = supervisorStateName(sup.mood);
   return json({ status: reasons.length === 0 ? "ok" : "unhealthy", state, reasons }, reasons.length === 0 ? 200 : 503);

@@ -1,5 +1,6 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { createHttpHandler } from "../http/server.ts";
+import { installHealthChecks } from "../health/health_checks.ts";
 import { installDependencies } from "../process/dependencies.ts";
 import { ProcessState } from "../process/states.ts";
 import { programGroup, settle, type TestDaemon, testDaemon } from "../rpc/_api_testing.ts";
@@ -313,4 +314,47 @@ Deno.test("a process with depends_on shows its dependencies and what its start w
   deepEqual([app.depends_on, app.waiting_on, app.dependency_failed], [["db:running"], ["db (running)"], null]);
   const db = await conforming(await handler(new Request(BASE + "/processes/db")), "GET", "/processes/{ns}");
   deepEqual([db.depends_on, db.waiting_on, db.dependency_failed], [null, null, null]);
+});
+
+Deno.test("health: the process's check in its JSON; /health needs every checked process RUNNING and healthy", async () => {
+  const healthcheck = {
+    probe: { kind: "tcp" as const, host: "127.0.0.1", port: 5432 },
+    interval: 10,
+    timeout: 1,
+    initial_delay: 0,
+    start_period: 0,
+    start_interval: 1,
+    retries: 3,
+    successes: 1,
+    action: "none" as const,
+    expect: [[0, 0]] as Array<[number, number]>,
+    body: null,
+    tls_verify: true,
+  };
+  const d = await testDaemon([programGroup("db", [{ startsecs: 0, healthcheck }])], () => ({}));
+  let answer = false;
+  installHealthChecks(d.sup, () => Promise.resolve({ ok: answer, detail: answer ? "connected" : "refused" }));
+  const handler = createHttpHandler({
+    rpc: { handle: () => Promise.reject(new Error("no rpc")) },
+    routes: [apiRoute({ supervisor: d.sup, logger: d.logger, runtime: d.rt })],
+  });
+  const get = (p: string) => handler(new Request(BASE + p));
+  const stopped = await get("/health");
+  deepEqual([stopped.status, (await conforming(stopped, "GET", "/health")).reasons], [503, [
+    "process db:db is STOPPED",
+  ]]);
+  d.start("db");
+  await pump(d, Promise.resolve());
+  const starting = await conforming(await get("/processes/db"), "GET", "/processes/{ns}");
+  equal((starting.health as { status: string }).status, "starting");
+  equal((await get("/health")).status, 503);
+  answer = true;
+  d.rt.clock.advance(1000);
+  await settle();
+  const healthy = await conforming(await get("/processes/db"), "GET", "/processes/{ns}");
+  const h = healthy.health as { status: string; history: Array<{ ok: boolean; detail: string }> };
+  equal(h.status, "healthy");
+  deepEqual(h.history.map((r) => [r.ok, r.detail]).at(-1), [true, "connected"]);
+  const ok200 = await get("/health");
+  deepEqual([ok200.status, (await ok200.json()).status], [200, "ok"]);
 });

@@ -38,6 +38,8 @@ export interface ProcessSnapshot {
   readonly counts: Readonly<ProcessCounts>;
   /** Seconds until a pending automatic start while in BACKOFF; null otherwise. */
   readonly backoffSeconds: number | null;
+  /** Whether the health check says healthy; null without a check. */
+  readonly healthy: boolean | null;
 }
 
 /** The daemon at scrape time. */
@@ -123,6 +125,7 @@ function nativeFamilies(procs: readonly ProcessSnapshot[], daemon: DaemonSnapsho
   const withStats = procs.filter((s) => s.stats !== null);
   const up = procs.filter((s) => UP.has(s.proc.state));
   const backoff = procs.filter((s) => s.backoffSeconds !== null);
+  const checked = procs.filter((s) => s.healthy !== null);
   const d = daemon.stats;
   return [
     fam(
@@ -169,6 +172,12 @@ function nativeFamilies(procs: readonly ProcessSnapshot[], daemon: DaemonSnapsho
       "Resident memory of the child, bytes",
       "gauge",
       withStats.map((s) => ({ labels: ids(s), value: s.stats!.rssBytes })),
+    ),
+    fam(
+      "supervisord_process_healthy",
+      "1 while the health check says healthy, else 0 (absent without a check)",
+      "gauge",
+      checked.map((s) => ({ labels: ids(s), value: s.healthy ? 1 : 0 })),
     ),
     fam(
       "supervisord_process_backoff_seconds",

@@ -13,6 +13,7 @@
 
 import { readBootTime, readProcessTreeStats, readProcStats, USER_HZ } from "../api/proc_stats.ts";
 import type { ServerExtensions } from "../config/schema.ts";
+import { healthView } from "../health/health_checks.ts";
 import type { Route } from "../http/server.ts";
 import { ProcessControl } from "../process/control.ts";
 import { ProcessState } from "../process/states.ts";
@@ -50,6 +51,7 @@ export async function snapshot(deps: MetricsDeps, tree: boolean): Promise<Proces
       stats,
       counts: counter.counts(proc),
       backoffSeconds: due === null ? null : Math.max(0, (due - mono) / 1000),
+      healthy: ((h) => h === null ? null : h.status === "healthy")(healthView(supervisor, proc)),
     };
   }));
 }

@@ -1,5 +1,6 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { defaultServerExtensions, type ServerExtensions } from "../config/schema.ts";
+import { installHealthChecks } from "../health/health_checks.ts";
 import { createHttpHandler } from "../http/server.ts";
 import { ProcessState } from "../process/states.ts";
 import { programGroup, settle, type TestDaemon, testDaemon } from "../rpc/_api_testing.ts";
@@ -154,4 +155,37 @@ Deno.test("the counter stops counting once closed", async () => {
   child.exit(1);
   await settle();
   deepEqual(d.counter.counts(d.proc("web")), { exitsExpected: 0, exitsUnexpected: 0, restarts: 0 });
+});
+
+Deno.test("supervisord_process_healthy follows the health check, absent for processes without one", async () => {
+  const healthcheck = {
+    probe: { kind: "tcp" as const, host: "127.0.0.1", port: 5432 },
+    interval: 10,
+    timeout: 1,
+    initial_delay: 0,
+    start_period: 0,
+    start_interval: 1,
+    retries: 3,
+    successes: 1,
+    action: "none" as const,
+    expect: [[0, 0]] as Array<[number, number]>,
+    body: null,
+    tls_verify: true,
+  };
+  const d = await testDaemon([
+    programGroup("db", [{ startsecs: 0, healthcheck }]),
+    programGroup("web", [{ startsecs: 0 }]),
+  ], () => ({}));
+  installHealthChecks(d.sup, () => Promise.resolve({ ok: true, detail: "connected" }));
+  const counter = new ExitCounter(d.sup);
+  const route = metricsRoute({ supervisor: d.sup, runtime: d.rt, counter }, { ...ALL, metrics_families: ["native"] });
+  const read = async () => parseExposition(await (await route.handle(new Request(URL_), "/metrics")).text());
+  deepEqual((await read()).get("supervisord_process_healthy")?.samples, [
+    { labels: { group: "db", name: "db" }, value: 0 },
+  ]);
+  d.start("db");
+  await settle();
+  deepEqual((await read()).get("supervisord_process_healthy")?.samples, [
+    { labels: { group: "db", name: "db" }, value: 1 },
+  ]);
 });

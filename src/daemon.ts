@@ -220,6 +220,7 @@ function createEngine(
     childlogdir: options.childlogdir,
     identifier: options.identifier,
     strip_ansi: options.strip_ansi,
+    memoryLogs: options.container_mode,
   };
   const sup = new Supervisor({
     runtime: rt,

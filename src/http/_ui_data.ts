@@ -12,6 +12,7 @@
  */
 
 import { makeNamespec } from "../config/namespec.ts";
+import { type LogSource, processLogSource } from "../logging/log_source.ts";
 import type { Channel } from "../logging/types.ts";
 import type { ProcessGroup } from "../process/group.ts";
 import { ProcessState, RUNNING_STATES, supervisorStateName } from "../states.ts";
@@ -161,9 +162,9 @@ export interface LogChunk {
   missing: boolean;
 }
 
-/** The process's log path for a channel, "" when it has none. */
-export function logPath(proc: Subprocess, channel: Channel): string {
-  return proc.output?.logfile(channel) ?? "";
+/** The process's log for a channel (its file, or its in-memory log in container mode); null when it has none. */
+export function logOf(fs: FileSystem, proc: Subprocess, channel: Channel): LogSource | null {
+  return processLogSource(fs, proc.output, channel);
 }
 
 /** The length of `b` without a trailing incomplete UTF-8 sequence (held back for the next read). */
@@ -192,18 +193,18 @@ function parseCursor(cursor: string): { ino: number; offset: number } | null {
 }
 
 /**
- * Reads what follows `cursor` in the log at `path`, at most `max` bytes
+ * Reads what follows `cursor` in `log`, at most `max` bytes
  * (the newest ones when more arrived). An empty or unreadable cursor starts
  * with the last `max` bytes. A file with another inode, or shorter than the
  * cursor, is read from its start and flagged `reset`. Text never ends or
  * (except at the file's start) begins inside a UTF-8 character.
  */
-export async function readLogChunk(fs: FileSystem, path: string, cursor: string, max: number): Promise<LogChunk> {
+export async function readLogChunk(log: LogSource | null, cursor: string, max: number): Promise<LogChunk> {
   const none: LogChunk = { text: "", cursor: "", reset: false, skipped: 0, missing: true };
-  if (path === "") return none;
+  if (log === null) return none;
   let info;
   try {
-    info = await fs.stat(path);
+    info = await log.stat();
   } catch {
     return none;
   }
@@ -218,7 +219,7 @@ export async function readLogChunk(fs: FileSystem, path: string, cursor: string,
   }
   let bytes: Uint8Array;
   try {
-    bytes = await fs.readRange(path, start, info.size - start);
+    bytes = await log.readRange(start, info.size - start);
   } catch {
     return none;
   }

@@ -33,7 +33,8 @@
 import { splitNamespec } from "../config/namespec.ts";
 import type { Channel } from "../logging/types.ts";
 import type { ApiContext } from "../rpc/api_context.ts";
-import type { FileInfo, Runtime } from "../runtime/types.ts";
+import { fileLogSource, type LogSource, type LogStat, processLogSource } from "../logging/log_source.ts";
+import type { Runtime } from "../runtime/types.ts";
 import type { LogTail, LogTailSource } from "./server.ts";
 
 /** How often an idle tail checks its file, in ms. */
@@ -53,10 +54,10 @@ export interface LogTailOptions {
   intervalMs?: number;
 }
 
-/** One followed file; its state is the position reached and the inode read from. */
+/** One followed log; its state is the position reached and the inode read from. */
 class Follower {
   readonly #rt: Runtime;
-  readonly #path: string;
+  readonly #log: LogSource;
   readonly #interval: number;
   #ino: number;
   #dev: number;
@@ -65,9 +66,9 @@ class Follower {
   #timer: number | null = null;
   #wake: (() => void) | null = null;
 
-  constructor(rt: Runtime, path: string, info: FileInfo, interval: number) {
+  constructor(rt: Runtime, log: LogSource, info: LogStat, interval: number) {
     this.#rt = rt;
-    this.#path = path;
+    this.#log = log;
     this.#interval = interval;
     this.#ino = info.ino;
     this.#dev = info.dev;
@@ -94,8 +95,7 @@ class Follower {
 
   /** Python `tail_f_producer.more`: new bytes, the truncation notice, or null for nothing yet. */
   async #poll(): Promise<Uint8Array | null> {
-    const fs = this.#rt.fs;
-    const info = await fs.stat(this.#path).catch(() => null);
+    const info = await this.#log.stat().catch(() => null);
     if (info === null) return null; // unlinked: wait for a new file
     if (info.ino !== this.#ino || info.dev !== this.#dev) {
       this.#ino = info.ino;
@@ -110,7 +110,7 @@ class Follower {
     if (added === 0) return null;
     let data: Uint8Array;
     try {
-      data = await fs.readRange(this.#path, this.#pos, Math.min(added, MAX_CHUNK));
+      data = await this.#log.readRange(this.#pos, Math.min(added, MAX_CHUNK));
     } catch {
       return null;
     }
@@ -146,10 +146,20 @@ class Follower {
  * @param opts The check interval.
  * @returns The tail, or null when `path` is not an existing regular file.
  */
-export async function followFile(rt: Runtime, path: string, opts: LogTailOptions = {}): Promise<LogTail | null> {
-  const info = await rt.fs.stat(path).catch(() => null);
+export function followFile(rt: Runtime, path: string, opts: LogTailOptions = {}): Promise<LogTail | null> {
+  return followLog(rt, fileLogSource(rt.fs, path), opts);
+}
+
+/**
+ * Starts following a log (a file, or a channel's in-memory log in container
+ * mode): the body begins with its last 1024 bytes.
+ *
+ * @returns The tail, or null when the log does not exist or is not a regular file.
+ */
+export async function followLog(rt: Runtime, log: LogSource, opts: LogTailOptions = {}): Promise<LogTail | null> {
+  const info = await log.stat().catch(() => null);
   if (info === null || !info.isFile) return null;
-  const follower = new Follower(rt, path, info, opts.intervalMs ?? DEFAULT_TAIL_INTERVAL_MS);
+  const follower = new Follower(rt, log, info, opts.intervalMs ?? DEFAULT_TAIL_INTERVAL_MS);
   return { body: follower.stream(), mtime: info.mtime };
 }
 
@@ -170,8 +180,8 @@ export function createLogTails(
     processLog(name: string, channel: Channel): Promise<LogTail | null> {
       const { group, process } = splitNamespec(name);
       const proc = process === null ? undefined : ctx.supervisor.groups.get(group)?.processes.get(process);
-      const path = proc?.output?.logfile(channel) ?? "";
-      return path === "" ? Promise.resolve(null) : followFile(ctx.runtime, path, opts);
+      const log = proc === undefined ? null : processLogSource(ctx.runtime.fs, proc.output, channel);
+      return log === null ? Promise.resolve(null) : followLog(ctx.runtime, log, opts);
     },
     mainLog(): Promise<LogTail | null> {
       const path = ctx.logger.logfile;

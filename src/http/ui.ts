@@ -49,7 +49,7 @@ import { RpcError } from "../rpc/faults.ts";
 import { supervisorStateName } from "../states.ts";
 import { errorResponse, SERVER_HEADER } from "./_responses.ts";
 import { isUiAction, runAction } from "./_ui_actions.ts";
-import { logPath, readLogChunk, snapshot, uiProcess } from "./_ui_data.ts";
+import { logOf, readLogChunk, snapshot, uiProcess } from "./_ui_data.ts";
 import { confirmPage, errorPage, type PageFrame, statusPage, tailPage } from "./_ui_render.ts";
 import type { Handler } from "../runtime/types.ts";
 import { createRouter, readBody, type Route } from "./server.ts";
@@ -274,7 +274,7 @@ class WebUi {
     const fs = this.#ctx.runtime.fs;
     const panes = [];
     for (const channel of ["stdout", "stderr"] as const) {
-      const chunk = await readLogChunk(fs, logPath(found.process, channel), "", limit);
+      const chunk = await readLogChunk(logOf(fs, found.process, channel), "", limit);
       panes.push({ channel, text: chunk.text, cursor: chunk.cursor, missing: chunk.missing });
     }
     const proc = uiProcess(
@@ -306,7 +306,7 @@ class WebUi {
     for (const channel of ["stdout", "stderr"] as Channel[]) {
       const cursor = url.searchParams.get(channel);
       if (cursor === null) continue;
-      out[channel] = await readLogChunk(ctx.runtime.fs, logPath(found.process, channel), cursor, MAX_TAIL_READ);
+      out[channel] = await readLogChunk(logOf(ctx.runtime.fs, found.process, channel), cursor, MAX_TAIL_READ);
     }
     return jsonResponse(200, out);
   }

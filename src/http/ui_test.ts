@@ -2,6 +2,7 @@ import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { ProcessState } from "../process/states.ts";
 import { programGroup, settle, type TestDaemon, testDaemon } from "../rpc/_api_testing.ts";
 import { FakeRuntime } from "../runtime/fake.ts";
+import { fileLogSource } from "../logging/log_source.ts";
 import { completeUtf8Length, readLogChunk } from "./_ui_data.ts";
 import { createUiHandler } from "./ui.ts";
 import { UI_SCRIPT } from "./ui_assets.ts";
@@ -257,17 +258,17 @@ Deno.test("readLogChunk() never splits a UTF-8 character", async () => {
   const euro = "€"; // 3 bytes
   const bytes = new TextEncoder().encode(`a${euro}${euro}`);
   rt.fs.seedFile("/l", bytes.slice(0, 5)); // "a", one euro, and the first byte of the next
-  const first = await readLogChunk(rt.fs, "/l", "", 100);
+  const first = await readLogChunk(fileLogSource(rt.fs, "/l"), "", 100);
   equal(first.text, `a${euro}`);
   rt.fs.seedFile("/l", bytes);
   const ino = rt.fs.statSync("/l")!.ino;
-  const next = await readLogChunk(rt.fs, "/l", `${ino}-4`, 100);
+  const next = await readLogChunk(fileLogSource(rt.fs, "/l"), `${ino}-4`, 100);
   deepEqual([next.text, next.reset], [euro, false]);
-  const window = await readLogChunk(rt.fs, "/l", "", 4); // starts inside the first euro
+  const window = await readLogChunk(fileLogSource(rt.fs, "/l"), "", 4); // starts inside the first euro
   equal(window.text, euro);
   equal(completeUtf8Length(new Uint8Array([0x61, 0xe2, 0x82])), 1);
   equal(completeUtf8Length(new Uint8Array([0x61, 0xe2, 0x82, 0xac])), 4);
-  equal((await readLogChunk(rt.fs, "/nope", "", 10)).missing, true);
+  equal((await readLogChunk(fileLogSource(rt.fs, "/nope"), "", 10)).missing, true);
 });
 
 Deno.test("ui/status.json carries every process, its actions and the form token", async () => {

@@ -25,6 +25,7 @@ import { createAutoChildLog } from "./_auto_childlog.ts";
 import { type ChunkReader, chunkReader } from "./_chunk_reader.ts";
 import { CaptureSplitter, commEventLogLine, type OutputPiece } from "./capture.ts";
 import { pyBytesRepr } from "./py_bytes_repr.ts";
+import { LogRing } from "./log_ring.ts";
 import { RotatingFile } from "./rotating_file.ts";
 import { stripAnsi } from "./strip_ansi.ts";
 import type { Channel, ChildOutput, CommObserver, Logger, OutputObserver, OutputTee } from "./types.ts";
@@ -45,6 +46,8 @@ export interface ProcessOutputContext {
   listener?: boolean;
   /** Where the output is also streamed (the console): fed after the file, may hold the reader. */
   tee?: OutputTee;
+  /** Keep the output of a channel without a log file in a 1 MiB in-memory ring (container mode). */
+  memoryLogs?: boolean;
   /** Random numbers in [0, 1) for AUTO names; default `Math.random`. */
   random?: () => number;
 }
@@ -91,6 +94,8 @@ class ProcessOutput implements ChildOutput {
   onComm: CommObserver | null = null;
   /** Where the output is also streamed (the console), or null. */
   readonly #tee: OutputTee | null;
+  /** The in-memory logs of channels without a file (container mode). */
+  readonly #rings: Readonly<Record<Channel, LogRing | null>>;
   #stdout: RotatingFile | null = null;
   #stderr: RotatingFile | null = null;
   #open = false;
@@ -112,6 +117,11 @@ class ProcessOutput implements ChildOutput {
     this.#toSyslog = { stdout: proc.stdout_syslog && ctx.listener !== true, stderr: proc.stderr_syslog };
     this.onOutput = ctx.onOutput ?? null;
     this.#tee = ctx.tee ?? null;
+    const ring = (channel: Channel) =>
+      ctx.memoryLogs === true && plans[channel] === null && !(channel === "stderr" && proc.redirect_stderr)
+        ? new LogRing(() => rt.clock.now())
+        : null;
+    this.#rings = { stdout: ring("stdout"), stderr: ring("stderr") };
     this.#captureMax = {
       stdout: ctx.listener === true ? 0 : proc.stdout_capture_maxbytes,
       stderr: proc.stderr_capture_maxbytes,
@@ -122,6 +132,10 @@ class ProcessOutput implements ChildOutput {
 
   logfile(channel: Channel): string {
     return this.#plans[channel]?.path ?? "";
+  }
+
+  memoryLog(channel: Channel): LogRing | null {
+    return this.#rings[channel];
   }
 
   open(): void {
@@ -168,6 +182,8 @@ class ProcessOutput implements ChildOutput {
   }
 
   clear(): Promise<void> {
+    this.#rings.stdout?.clear();
+    this.#rings.stderr?.clear();
     if (!this.#open) return Promise.resolve();
     let error: unknown = null;
     for (const file of [this.#stdout, this.#stderr]) {
@@ -219,6 +235,7 @@ class ProcessOutput implements ChildOutput {
     const bytes = how.strip ? stripAnsi(data) : data;
     const file = channel === "stdout" ? this.#stdout : this.#stderr;
     if (file !== null && how.toFile) file.write(bytes);
+    else if (how.toFile) this.#rings[channel]?.write(bytes);
     if (how.toFile && this.#toSyslog[channel]) this.#syslog(bytes);
     if (this.#logger.enabled("debug")) this.#logger.debug(this.#echoHead[channel] + decodeForLog(bytes));
     if (how.toFile) this.#tee?.write(channel, bytes);

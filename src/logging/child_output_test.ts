@@ -150,6 +150,23 @@ Deno.test("[LOG.child.write] a pipe target (/dev/stdout) is never rotated: every
   deepEqual(quiet.lines, [], "maxbytes=0: nothing to disable, nothing logged (as Python)");
 });
 
+Deno.test("memoryLogs (container mode): a channel without a log file keeps its output in a ring; clear empties it", async () => {
+  const t = await setup({ stdout_logfile: null, stderr_logfile: "/logs/web.err" }, { ctx: { memoryLogs: true } });
+  await t.run(() => {
+    t.child.writeStdout("one\n");
+    t.child.writeStderr("to the file\n");
+    t.child.writeStdout("two\n");
+  });
+  equal(t.output.logfile("stdout"), "", "still no file, as getProcessInfo reports");
+  const ring = t.output.memoryLog?.("stdout");
+  equal(new TextDecoder().decode(ring?.read(0, 100)), "one\ntwo\n");
+  equal(t.output.memoryLog?.("stderr"), null, "a channel with a file has no ring");
+  await t.output.clear();
+  equal(ring?.size, 0);
+  const plain = await setup({ stdout_logfile: null });
+  equal(plain.output.memoryLog?.("stdout"), null, "only in container mode");
+});
+
 Deno.test("[LOG.child.auto] AUTO files are created empty with mode 0600 when the output is created", async () => {
   const t = await setup({ stdout_logfile: "AUTO", stderr_logfile: "AUTO" }, {
     cwd: "/srv",

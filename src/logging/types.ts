@@ -8,6 +8,7 @@
  */
 
 import type { LogLevelName } from "../config/datatypes.ts";
+import type { LogRing } from "./log_ring.ts";
 
 /** Level names as they appear in main-log lines, most severe first. */
 export const LEVEL_LABELS = {
@@ -140,6 +141,11 @@ export interface ChildOutput {
   close(): Promise<void>;
   /** The channel's log file path, or "" when it has none (RPC getProcessInfo). */
   logfile(channel: Channel): string;
+  /**
+   * The channel's in-memory log, kept in container mode for a channel
+   * without a log file (tail and readProcessLog read it); null otherwise.
+   */
+  memoryLog?(channel: Channel): LogRing | null;
   /** Called for every chunk of output; see {@linkcode OutputObserver}. */
   onOutput: OutputObserver | null;
   /** Called for every completed capture-mode block (`<channel>_capture_maxbytes` > 0). */

@@ -5,9 +5,10 @@
  * Python's `int()` of a parameter and the decoding of log bytes into reply
  * text.
  *
- * Files are read through the runtime's `FileSystem` (`stat` for the size,
- * `readRange` for the bytes); a read never asks for more bytes than the file
- * holds, so a client's huge `length` costs nothing.
+ * Logs are read through a {@linkcode LogSource} (`stat` for the size,
+ * `readRange` for the bytes): a file, or a channel's in-memory ring in
+ * container mode; a read never asks for more bytes than the log holds, so
+ * a client's huge `length` costs nothing.
  *
  * Log text (SURFACE XMLRPC.badtext, decision in §11.1): supervisord decodes
  * strictly and answers HTTP 500 for bytes that are not UTF-8 (also for a
@@ -21,6 +22,7 @@
  */
 
 import { integer } from "../config/datatypes.ts";
+import type { LogSource } from "../logging/log_source.ts";
 import type { FileSystem } from "../runtime/types.ts";
 import { Faults, RpcError } from "./faults.ts";
 import { Double, pyTypeName, type XmlRpcValue } from "./xmlrpc_value.ts";
@@ -59,10 +61,10 @@ export async function exists(fs: FileSystem, path: string): Promise<boolean> {
   }
 }
 
-/** The file's size; throws when it cannot be stat'ed (gone, no permission). */
-async function sizeOf(fs: FileSystem, path: string): Promise<number> {
-  const info = await fs.stat(path);
-  if (info === null) throw new Error(`stat '${path}': No such file or directory`);
+/** The log's size; throws when it cannot be stat'ed (gone, no permission). */
+async function sizeOf(log: LogSource): Promise<number> {
+  const info = await log.stat();
+  if (info === null) throw new Error("stat: No such file or directory");
   return info.size;
 }
 
@@ -76,15 +78,15 @@ async function sizeOf(fs: FileSystem, path: string): Promise<number> {
  *   (checked first, as Python opens the file before looking at the
  *   arguments).
  */
-export async function readFile(fs: FileSystem, path: string, offset: number, length: number): Promise<Uint8Array> {
+export async function readFile(log: LogSource, offset: number, length: number): Promise<Uint8Array> {
   const bad = (offset < 0 && length !== 0) || (offset >= 0 && length < 0);
   try {
-    if (bad) await fs.readRange(path, 0, 0);
+    if (bad) await log.readRange(0, 0);
     else {
-      const size = await sizeOf(fs, path);
+      const size = await sizeOf(log);
       const start = offset < 0 ? Math.max(0, size + offset) : offset;
       const wanted = offset < 0 || length === 0 ? size - start : length;
-      return await fs.readRange(path, start, Math.max(0, Math.min(wanted, size - start)));
+      return await log.readRange(start, Math.max(0, Math.min(wanted, size - start)));
     }
   } catch {
     throw new RpcError(Faults.FAILED);
@@ -101,9 +103,9 @@ export type TailResult = [text: string, offset: number, overflow: boolean];
  * than `offset + length` bytes the overflow flag is set and the read moves
  * to the end. Never faults: an unreadable file gives `['', offset, false]`.
  */
-export async function tailFile(fs: FileSystem, path: string, offset: number, length: number): Promise<TailResult> {
+export async function tailFile(log: LogSource, offset: number, length: number): Promise<TailResult> {
   try {
-    const size = await sizeOf(fs, path);
+    const size = await sizeOf(log);
     let at = offset;
     let len = length;
     let overflow = false;
@@ -118,7 +120,7 @@ export async function tailFile(fs: FileSystem, path: string, offset: number, len
     at = Math.max(0, at);
     len = Math.max(0, len);
     // Always read (even 0 bytes): an unreadable file is an error, as Python's open() fails.
-    const data = await fs.readRange(path, at, Math.min(len, Math.max(0, size - at)));
+    const data = await log.readRange(at, Math.min(len, Math.max(0, size - at)));
     return [decodeLogText(data), size, overflow];
   } catch {
     return ["", offset, false];

@@ -25,6 +25,7 @@
  */
 
 import { makeNamespec } from "../config/namespec.ts";
+import { fileLogSource, processLogSource } from "../logging/log_source.ts";
 import type { Channel } from "../logging/types.ts";
 import type { Subprocess } from "../process/subprocess.ts";
 import { BrokenPipeError } from "../runtime/errors.ts";
@@ -62,7 +63,7 @@ export async function readLog(ctx: ApiContext, offset: XmlRpcValue, length: XmlR
   const path = ctx.logger.logfile;
   if (path === null) throw new RpcError(Faults.NO_FILE);
   if (!(await exists(ctx.runtime.fs, path))) throw new RpcError(Faults.NO_FILE, path);
-  return decodeLogText(await readFile(ctx.runtime.fs, path, pyInt(offset), pyInt(length)));
+  return decodeLogText(await readFile(fileLogSource(ctx.runtime.fs, path), pyInt(offset), pyInt(length)));
 }
 
 /** Python `clearLog`: deletes the main log file and reopens it (a new, empty file). */
@@ -92,9 +93,11 @@ export async function readProcessLog(
   guard(ctx);
   const proc = processNamed(ctx, name);
   const path = proc.output?.logfile(channel) ?? "";
-  if (path === "") throw new RpcError(Faults.NO_FILE);
-  if (!(await exists(ctx.runtime.fs, path))) throw new RpcError(Faults.NO_FILE, path);
-  return decodeLogText(await readFile(ctx.runtime.fs, path, pyInt(offset), pyInt(length)));
+  // No file: in container mode the channel's in-memory log is read instead (an extension).
+  const log = processLogSource(ctx.runtime.fs, proc.output, channel);
+  if (log === null) throw new RpcError(Faults.NO_FILE);
+  if (path !== "" && !(await exists(ctx.runtime.fs, path))) throw new RpcError(Faults.NO_FILE, path);
+  return decodeLogText(await readFile(log, pyInt(offset), pyInt(length)));
 }
 
 /** Python `_tailProcessLog`: `['', 0, false]` when there is no log file. */
@@ -108,8 +111,9 @@ export async function tailProcessLog(
   guard(ctx);
   const proc = processNamed(ctx, name);
   const path = proc.output?.logfile(channel) ?? "";
-  if (path === "" || !(await exists(ctx.runtime.fs, path))) return ["", 0, false];
-  return await tailFile(ctx.runtime.fs, path, pyInt(offset), pyInt(length));
+  const log = processLogSource(ctx.runtime.fs, proc.output, channel);
+  if (log === null || (path !== "" && !(await exists(ctx.runtime.fs, path)))) return ["", 0, false];
+  return await tailFile(log, pyInt(offset), pyInt(length));
 }
 
 /**

@@ -72,7 +72,7 @@ Deno.test(`container mode: two programs' 10,000 lines each, whole, prefixed and 
   const seen: Record<string, number> = { web_00: 0, db: 0 };
   for (const line of lines) {
     if (DAEMON_LINE.test(line)) continue;
-    const m = /^(web_00|db    ) \| (web_00|db) line (\d+) of the (web_00|db) program, padded/.exec(line);
+    const m = /^(web_00|db {4}) \| (web_00|db) line (\d+) of the (web_00|db) program, padded/.exec(line);
     assert.ok(m, `not a whole prefixed line: ${JSON.stringify(line.slice(0, 200))}`);
     const name = m[1]!.trim();
     assert.deepEqual([m[2], m[4]], [name, name], `bytes of two programs in one line: ${line}`);

@@ -197,12 +197,13 @@ export const fsCases: ContractCase[] = [
     assert.equal(typeof rt.stderr.isTerminal(), "boolean");
   }],
   ["fs openWriteSync: a pipe is not seekable; a regular file and /dev/null are", async (rt) => {
-    await withTempDir(rt, async (dir) => {
+    await withTempDir(rt, (dir) => {
       const file = rt.fs.openWriteSync(`${dir}/log`, "append");
       const devNull = rt.fs.openWriteSync("/dev/null", "append");
       assert.deepEqual([file.seekable(), devNull.seekable()], [true, true]);
       file.close();
       devNull.close();
+      return Promise.resolve();
     });
     // A named pipe with a reader, as /dev/stdout is in a container whose output is read by a pipe.
     await withTempDir(rt, async (dir) => {

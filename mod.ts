@@ -55,6 +55,7 @@ export { loadConfig } from "./src/config/load.ts";
 export type { ConfigHost } from "./src/config/load.ts";
 export { ConfigError } from "./src/config/errors.ts";
 export type { GroupEntry, LogLevelName, PasswdEntry } from "./src/config/datatypes.ts";
+export type { EnvFileRef, EnvFileSetting } from "./src/config/env_file.ts";
 export type {
   AutoRestart,
   BackoffKind,

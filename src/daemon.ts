@@ -214,7 +214,15 @@ function createEngine(
   nofileSoft: number | undefined,
 ): Supervisor {
   const env = stripDaemonMarker(pythonStartupEnv(rt.env()));
-  const ctx: SpawnContext = { env, serverurl: options.serverurl, uid: rt.uid(), ...userDatabase(rt), fs: rt.fs };
+  const ctx: SpawnContext = {
+    env,
+    serverurl: options.serverurl,
+    uid: rt.uid(),
+    ...userDatabase(rt),
+    fs: rt.fs,
+    readFile: (path) => rt.fs.readFileSync(path),
+    envFileWarnings: onceWhileUnchanged((msg) => logger.warn(msg)),
+  };
   if (nofileSoft !== undefined) ctx.nofileSoft = nofileSoft;
   const outputCtx = {
     childlogdir: options.childlogdir,
@@ -238,6 +246,20 @@ function createEngine(
   installDependencies(sup, (proc) => health.healthy(proc));
   installBackoffDescriptions(sup);
   return sup;
+}
+
+/**
+ * Logs a process's env-file warnings once, and again only when they change:
+ * the files are read at every spawn (and by the RPC start check).
+ */
+function onceWhileUnchanged(log: (msg: string) => void): (name: string, warnings: readonly string[]) => void {
+  const last = new Map<string, string>();
+  return (name, warnings) => {
+    const key = warnings.join("\n");
+    if (last.get(name) === key) return;
+    last.set(name, key);
+    for (const w of warnings) log(w);
+  };
 }
 
 function readText(rt: Runtime, path: string): string {

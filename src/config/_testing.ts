@@ -16,7 +16,7 @@ export function hostOf(files: Record<string, string>, env: Record<string, string
   return {
     readFile: (p) => {
       const text = files[p];
-      if (text === undefined) throw new Error(`ENOENT: ${p}`);
+      if (text === undefined) throw Object.assign(new Error(`ENOENT: ${p}`), { code: "ENOENT" });
       return new TextEncoder().encode(text);
     },
     exists: (p) => p in files || dirs.has(p),

@@ -30,6 +30,7 @@ import { type Expansions, OptionReader } from "./_reader.ts";
 import { processGroupsFromParser } from "./load_groups.ts";
 import { checkDependencies } from "./load_dependencies.ts";
 import { readSupervisordExtensions } from "./load_extensions.ts";
+import { supervisordEnvFile } from "./env_file_load.ts";
 import { rpcInterfacesFromParser, serverConfigsFromParser } from "./load_servers.ts";
 import { DEFAULTS, MAIN_RPCINTERFACE_FACTORY, type SupervisorConfig, type SupervisordSection } from "./schema.ts";
 
@@ -159,9 +160,11 @@ function readConfig(configfile: string, host: ConfigHost): SupervisorConfig {
     cwd: host.cwd,
     home: host.env.HOME,
   });
+  // `[supervisord] env_file` (extension) is read now, at every load, beneath `[supervisord] environment`.
+  const daemonEnvFile = supervisordEnvFile(reader, here, configfile, (p) => host.readFile(p), parseWarnings);
   for (const group of groups) {
     for (const proc of group.processes) {
-      proc.environment = { ...supervisord.environment, ...proc.environment };
+      proc.environment = { ...daemonEnvFile, ...supervisord.environment, ...proc.environment };
     }
   }
   checkDependencies(groups, (section) => reader.parser.sectionFile(section) ?? configfile);

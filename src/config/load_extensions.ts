@@ -70,7 +70,7 @@ export interface ProgramKeys {
 }
 
 /** A program's extension keys (see {@linkcode ProgramExtensions}). */
-export function readProgramExtensions(keys: ProgramKeys): ProgramExtensions {
+export function readProgramExtensions(keys: ProgramKeys): Omit<ProgramExtensions, "env_file"> {
   const { get } = keys;
   const essential = flag(get, "essential");
   const shutdownOnExit = flag(get, "shutdown_on_exit");
@@ -117,7 +117,7 @@ function consoleRoute(keys: ProgramKeys): ProgramExtensions["console"] {
 
 type RestartKeys = Omit<
   ProgramExtensions,
-  "console" | "console_prefix" | "essential" | "shutdown_on_exit" | "retry_forever"
+  "console" | "console_prefix" | "essential" | "shutdown_on_exit" | "retry_forever" | "env_file"
 >;
 
 /** `backoff*` and the Go port's `restartpause` alias (= `backoff=fixed`, `backoff_delay=N`). */

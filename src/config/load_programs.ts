@@ -29,6 +29,8 @@ import { pyRepr } from "./pyrepr.ts";
 import type { Expansions, OptionReader } from "./_reader.ts";
 import { readProgramExtensions } from "./load_extensions.ts";
 import { readDependencyKeys } from "./load_dependencies.ts";
+import { envFileRefs } from "./env_file.ts";
+import { dirname, isAbs } from "./pypath.ts";
 import { AUTO_LOGFILE, compareConfigs, DEFAULTS, type LogfileTarget, type ProcessConfig } from "./schema.ts";
 
 /** What building processes needs besides the section itself. */
@@ -207,9 +209,22 @@ function buildProcesses(
       serverurl,
       ...extensions,
       ...readDependencyKeys((key) => get(key, null), section),
+      env_file: envFileSetting(ctx, section, get, environment),
     });
   }
   return processes.sort(compareConfigs);
+}
+
+/** `env_file` (extension): relative paths start at the directory of the file holding the section. */
+function envFileSetting(
+  ctx: ProgramContext,
+  section: string,
+  get: (opt: string, fallback: string | null) => string | null,
+  environment: Record<string, string>,
+): ProcessConfig["env_file"] {
+  const file = ctx.reader.parser.sectionFile(section);
+  const files = envFileRefs((key) => get(key, null), file !== undefined && isAbs(file) ? dirname(file) : ctx.here);
+  return files === null ? null : { files, explicit: Object.keys(environment) };
 }
 
 function readLogOptions(

@@ -12,6 +12,7 @@
  */
 
 import type { LogLevelName } from "./datatypes.ts";
+import type { EnvFileSetting } from "./env_file.ts";
 import { EVENT_PARENTS } from "../event_types.ts";
 
 /** `stdout_logfile=AUTO`: a file supervisord names and creates in childlogdir. */
@@ -250,6 +251,8 @@ export interface ProgramExtensions {
   backoff_reset_after: number | null;
   /** `retry_forever`: BACKOFF never becomes FATAL. */
   retry_forever: boolean;
+  /** `env_file` (§5A; aliases `envfiles`, `environment_file`): files read at every spawn; null when unset. */
+  env_file: EnvFileSetting | null;
 }
 
 /** The extension values of a program that uses none of the extension keys. */
@@ -266,6 +269,7 @@ export function defaultProgramExtensions(name: string): ProgramExtensions {
     backoff_jitter: 0,
     backoff_reset_after: null,
     retry_forever: false,
+    env_file: null,
   };
 }
 

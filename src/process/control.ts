@@ -143,7 +143,8 @@ export class ProcessControl {
       this.supervisor.host.prepare(proc);
     } catch (e) {
       if (!(e instanceof SpawnError)) throw e;
-      return fail(e.kind === "NotFound" ? "no_file" : "not_executable", e.message);
+      // An env file (extension) is no part of Python's command check: it fails the spawn itself (SPAWN_ERROR).
+      if (e.kind !== "EnvFile") return fail(e.kind === "NotFound" ? "no_file" : "not_executable", e.message);
     }
     if (RUNNING_STATES.has(proc.state)) return fail("already_started", `${proc.name} is already started`);
     if (proc.state === ProcessState.UNKNOWN) {

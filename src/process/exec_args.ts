@@ -18,15 +18,18 @@ import { shlexSplit } from "../config/shlex.ts";
 import type { FileInfo, FileSystem } from "../runtime/types.ts";
 import { AccessMode } from "../runtime/types.ts";
 
-/** Which Python `ProcessException` subclass a {@linkcode SpawnError} stands for. */
-export type SpawnErrorKind = "BadCommand" | "NotFound" | "NotExecutable" | "NoPermission";
+/**
+ * Which Python `ProcessException` subclass a {@linkcode SpawnError} stands
+ * for; `EnvFile` (extension): an `env_file` could not be used.
+ */
+export type SpawnErrorKind = "BadCommand" | "NotFound" | "NotExecutable" | "NoPermission" | "EnvFile";
 
 /**
  * Preparing a spawn failed; `message` is the spawnerr text supervisord logs
  * (`spawnerr: <message>`) and reports in `getProcessInfo`.
  */
 export class SpawnError extends Error {
-  /** `NotFound` maps to the NO_FILE fault, every other kind to NOT_EXECUTABLE. */
+  /** `NotFound` maps to the NO_FILE fault, `EnvFile` to SPAWN_ERROR, every other kind to NOT_EXECUTABLE. */
   readonly kind: SpawnErrorKind;
 
   constructor(kind: SpawnErrorKind, message: string) {

@@ -26,9 +26,10 @@
 import type { GroupEntry, PasswdEntry } from "../config/datatypes.ts";
 import { gidForUid } from "../config/datatypes.ts";
 import type { ProcessConfig } from "../config/schema.ts";
+import { EnvFileError, readEnvFiles } from "../config/env_file.ts";
 import type { SpawnOptions } from "../runtime/types.ts";
 import { buildChildEnv } from "./child_env.ts";
-import { type ExecProbe, resolveExecArgs, searchPath } from "./exec_args.ts";
+import { type ExecProbe, resolveExecArgs, searchPath, SpawnError } from "./exec_args.ts";
 
 /** What the host contributes to a spawn, read at spawn time. */
 export interface SpawnContext {
@@ -49,6 +50,10 @@ export interface SpawnContext {
    * supervisord's own (`RlimitsOutcome.childNofileSoft`); absent: inherited.
    */
   nofileSoft?: number;
+  /** Reads a program's `env_file`s (extension), normally `runtime.fs.readFileSync`; absent: none can be read. */
+  readFile?: (path: string) => Uint8Array;
+  /** Receives the warnings of a process's env files at each spawn (names and lines only, never values). */
+  envFileWarnings?: (processName: string, warnings: readonly string[]) => void;
 }
 
 /** The outcome of Python's `drop_privileges` for a process's `user=`. */
@@ -133,14 +138,18 @@ export function childFailureOptions(
  *   (the spawnerr text, PROC.spawnerr); nothing should be spawned then.
  */
 export function spawnOptionsFor(proc: ProcessConfig, groupName: string, ctx: SpawnContext): SpawnOptions {
-  const { filename, argv } = resolveExecArgs(proc.command, searchPath(proc.environment, ctx.env), ctx.fs);
+  const layered = programEnvironment(proc, groupName, ctx);
+  const environment = layered instanceof SpawnError ? proc.environment : layered;
+  const { filename, argv } = resolveExecArgs(proc.command, searchPath(environment, ctx.env), ctx.fs);
+  // A command that cannot be found is reported first, as the RPC pre-check does.
+  if (layered instanceof SpawnError) throw layered;
   const env = buildChildEnv({
     env: ctx.env,
     processName: proc.name,
     groupName,
     programServerUrl: proc.serverurl,
     defaultServerUrl: ctx.serverurl,
-    environment: proc.environment,
+    environment,
   });
   const user = userSwitchFor(proc.uid, ctx.uid, ctx);
   if (user.kind === "fail") {
@@ -167,4 +176,37 @@ export function spawnOptionsFor(proc: ProcessConfig, groupName: string, ctx: Spa
   if (proc.umask !== null) opts.umask = proc.umask;
   if (ctx.nofileSoft !== undefined) opts.nofileSoft = ctx.nofileSoft;
   return opts;
+}
+
+/**
+ * The program's effective environment with its `env_file`s read now
+ * (EXTENSIONS.md §5A): `[supervisord] env_file` and `environment` (already in
+ * `proc.environment`), then the files in order, then the program's own
+ * `environment=`. A file that cannot be used gives the spawn error instead.
+ */
+function programEnvironment(
+  proc: ProcessConfig,
+  groupName: string,
+  ctx: SpawnContext,
+): Readonly<Record<string, string>> | SpawnError {
+  const setting = proc.env_file;
+  if (setting === null) return proc.environment;
+  const read = ctx.readFile ?? ((path: string) => {
+    throw new Error(`cannot read ${path}`);
+  });
+  let vars: Map<string, string>;
+  try {
+    const got = readEnvFiles(setting.files, read);
+    if (got.warnings.length > 0) ctx.envFileWarnings?.(`${groupName}:${proc.name}`, got.warnings);
+    vars = got.vars;
+  } catch (e) {
+    if (e instanceof EnvFileError) return new SpawnError("EnvFile", e.message);
+    throw e;
+  }
+  const env: Record<string, string> = { ...proc.environment };
+  for (const [key, value] of vars) {
+    if (setting.explicit.includes(key)) continue;
+    Object.defineProperty(env, key, { value, enumerable: true, writable: true, configurable: true });
+  }
+  return env;
 }

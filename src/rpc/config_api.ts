@@ -79,6 +79,8 @@ const COMPARED = [
   "on_dependency_failure",
   "depends_section",
   "healthcheck",
+  // Extension keys (EXTENSIONS.md §5).
+  "env_file",
 ] as const satisfies readonly (keyof ProcessConfig)[];
 
 // Fails to compile when ProcessConfig gains a field that is not compared: decide, then list it.

@@ -147,6 +147,7 @@ Deno.test("[RPC.configeq] every compared option makes a difference; AUTO on eith
       body: null,
       tls_verify: true,
     },
+    env_file: { files: [{ path: "/app.env", optional: false }], explicit: [] },
   };
   for (const [key, value] of Object.entries(changed)) {
     ok(!processConfigsEqual(base, { ...base, [key]: value }), `${key} is compared`);

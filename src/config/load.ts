@@ -31,6 +31,7 @@ import { processGroupsFromParser } from "./load_groups.ts";
 import { checkDependencies } from "./load_dependencies.ts";
 import { readSupervisordExtensions } from "./load_extensions.ts";
 import { supervisordEnvFile } from "./env_file_load.ts";
+import { applyShellExpansion, shellExpansionOn } from "./shell_expansion.ts";
 import { rpcInterfacesFromParser, serverConfigsFromParser } from "./load_servers.ts";
 import { DEFAULTS, MAIN_RPCINTERFACE_FACTORY, type SupervisorConfig, type SupervisordSection } from "./schema.ts";
 
@@ -128,6 +129,15 @@ function readConfig(configfile: string, host: ConfigHost): SupervisorConfig {
     );
   }
 
+  // `[supervisord] env_file` (extension): read at every load, beneath `[supervisord] environment`; it also
+  // feeds `shell_expansion` (extension), which rewrites the raw values before any key is read.
+  const daemonEnvFile = supervisordEnvFile(reader, here, configfile, (p) => host.readFile(p), parseWarnings);
+  if (shellExpansionOn(parser)) {
+    const own = (vars: Readonly<Record<string, string>>, name: string) =>
+      Object.hasOwn(vars, name) ? vars[name] : undefined;
+    applyShellExpansion(parser, (name) => own(host.env, name) ?? own(daemonEnvFile, name));
+  }
+
   const probe: PathProbe = {
     home: host.env.HOME,
     isDirectory: (p) => host.isDirectory(abspath(p, host.cwd)),
@@ -160,8 +170,6 @@ function readConfig(configfile: string, host: ConfigHost): SupervisorConfig {
     cwd: host.cwd,
     home: host.env.HOME,
   });
-  // `[supervisord] env_file` (extension) is read now, at every load, beneath `[supervisord] environment`.
-  const daemonEnvFile = supervisordEnvFile(reader, here, configfile, (p) => host.readFile(p), parseWarnings);
   for (const group of groups) {
     for (const proc of group.processes) {
       proc.environment = { ...daemonEnvFile, ...supervisord.environment, ...proc.environment };

@@ -52,7 +52,7 @@
 
 // Loading a config
 export { loadConfig } from "./src/config/load.ts";
-export type { ConfigHost } from "./src/config/load.ts";
+export type { ConfigHost, LoadOptions } from "./src/config/load.ts";
 export { ConfigError } from "./src/config/errors.ts";
 export type { GroupEntry, LogLevelName, PasswdEntry } from "./src/config/datatypes.ts";
 export type { EnvFileRef, EnvFileSetting } from "./src/config/env_file.ts";

@@ -26,6 +26,7 @@ import type { EventBus } from "./events/events.ts";
 import { type CtlInvocation, runCtl } from "./ctl/main.ts";
 import { AccessMode, type Runtime } from "./runtime/types.ts";
 import { PyException, tracebackText } from "./process/py_exception.ts";
+import { CHECK_CONFIG_FLAG, checkConfig } from "./check_config.ts";
 
 /** What the front door needs from the host, all synchronous. */
 export interface CliHost {
@@ -159,6 +160,10 @@ function runClient(args: readonly string[], host: CliHost, how: CtlInvocation): 
 
 /** supervisord proper: command line, config, then `start`, again after each reload request. */
 export async function runSupervisord(args: readonly string[], host: CliHost, start: StartDaemon): Promise<number> {
+  if (args.includes(CHECK_CONFIG_FLAG)) {
+    const env = pythonStartupEnv(host.env);
+    return checkConfig(args.filter((a) => a !== CHECK_CONFIG_FLAG), { ...host, env }, configHostOf(host, env));
+  }
   const carry: DaemonCarry = {};
   for (let first = true;; first = false) {
     const outcome = await runSupervisordOnce(

@@ -237,6 +237,8 @@ export function decodeConfigText(bytes: Uint8Array, filename?: string): string {
 
 /** A set of INI files read into one namespace, as supervisord reads them. */
 export class IniParser {
+  readonly #reads = new Map<string, Set<string>>();
+  #recording = true;
   readonly #store: Store = {
     defaults: new Map(),
     sections: new Map(),
@@ -325,6 +327,7 @@ export class IniParser {
    */
   get(section: string, key: string): string | undefined {
     const name = pyLower(key);
+    this.#noteRead(section, name);
     const own = this.#store.sections.get(section);
     if (own === undefined && section !== DEFAULT_SECTION) return undefined;
     return own?.get(name) ?? this.#store.defaults.get(name);
@@ -333,6 +336,7 @@ export class IniParser {
   /** Whether `get()` would find a value (Python `has_option()`). */
   has(section: string, key: string): boolean {
     const name = pyLower(key);
+    this.#noteRead(section, name);
     if (section === "" || section === DEFAULT_SECTION) {
       return this.#store.defaults.has(name);
     }
@@ -358,6 +362,33 @@ export class IniParser {
   /** The `[DEFAULT]` keys and values. */
   defaults(): ReadonlyMap<string, string> {
     return this.#store.defaults;
+  }
+
+  /**
+   * The keys of `section` asked for through {@linkcode get} or
+   * {@linkcode has} so far, lower-cased: what the loader knows, for the
+   * unknown-key check (`strict_keys`, `--check-config`).
+   */
+  keysRead(section: string): ReadonlySet<string> {
+    return this.#reads.get(section) ?? new Set();
+  }
+
+  /** Runs `fn` without recording its reads (passes over every value, as `%(here)s` replacement). */
+  unrecorded<T>(fn: () => T): T {
+    const was = this.#recording;
+    this.#recording = false;
+    try {
+      return fn();
+    } finally {
+      this.#recording = was;
+    }
+  }
+
+  #noteRead(section: string, name: string): void {
+    if (!this.#recording) return;
+    let keys = this.#reads.get(section);
+    if (keys === undefined) this.#reads.set(section, keys = new Set());
+    keys.add(name);
   }
 
   /**

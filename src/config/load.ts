@@ -32,6 +32,7 @@ import { checkDependencies } from "./load_dependencies.ts";
 import { readSupervisordExtensions } from "./load_extensions.ts";
 import { supervisordEnvFile } from "./env_file_load.ts";
 import { applyShellExpansion, shellExpansionOn } from "./shell_expansion.ts";
+import { strictKeysMode, unknownKeyMessages } from "./strict_keys.ts";
 import { rpcInterfacesFromParser, serverConfigsFromParser } from "./load_servers.ts";
 import { DEFAULTS, MAIN_RPCINTERFACE_FACTORY, type SupervisorConfig, type SupervisordSection } from "./schema.ts";
 
@@ -68,9 +69,10 @@ export interface ConfigHost {
 export function loadConfig(
   configfile: string,
   host: ConfigHost,
+  opts: LoadOptions = {},
 ): SupervisorConfig {
   try {
-    return readConfig(configfile, host);
+    return readConfig(configfile, host, opts);
   } catch (e) {
     if (e instanceof ConfigError) throw e;
     if (e instanceof ValueConversionError) {
@@ -80,7 +82,13 @@ export function loadConfig(
   }
 }
 
-function readConfig(configfile: string, host: ConfigHost): SupervisorConfig {
+/** Options of {@linkcode loadConfig}. */
+export interface LoadOptions {
+  /** Receives one message per key no section reader asked for (`--check-config`), whatever `strict_keys` says. */
+  onUnknownKeys?: (messages: string[]) => void;
+}
+
+function readConfig(configfile: string, host: ConfigHost, opts: LoadOptions): SupervisorConfig {
   const path = abspath(configfile, host.cwd);
   const here = abspath(dirname(configfile), host.cwd);
   if (!host.exists(path)) {
@@ -135,7 +143,7 @@ function readConfig(configfile: string, host: ConfigHost): SupervisorConfig {
   if (shellExpansionOn(parser)) {
     const own = (vars: Readonly<Record<string, string>>, name: string) =>
       Object.hasOwn(vars, name) ? vars[name] : undefined;
-    applyShellExpansion(parser, (name) => own(host.env, name) ?? own(daemonEnvFile, name));
+    parser.unrecorded(() => applyShellExpansion(parser, (name) => own(host.env, name) ?? own(daemonEnvFile, name)));
   }
 
   const probe: PathProbe = {
@@ -184,6 +192,7 @@ function readConfig(configfile: string, host: ConfigHost): SupervisorConfig {
     passwd,
     groups: groupsDb,
   });
+  reportUnknownKeys(parser, configfile, parseWarnings, opts);
   return {
     configfile,
     here,
@@ -194,6 +203,16 @@ function readConfig(configfile: string, host: ConfigHost): SupervisorConfig {
     parseWarnings,
     parseInfos,
   };
+}
+
+/** `strict_keys` (extension): unknown keys are warnings or a load error; `--check-config` gets them all. */
+function reportUnknownKeys(parser: IniParser, configfile: string, parseWarnings: string[], opts: LoadOptions): void {
+  const mode = strictKeysMode(parser);
+  const messages = unknownKeyMessages(parser);
+  opts.onUnknownKeys?.(messages);
+  if (messages.length === 0) return;
+  if (mode === "warn") parseWarnings.push(...messages);
+  if (mode === "error") throw new ConfigError(messages.join("\n"), configfile);
 }
 
 function memo<T>(fn: () => T): () => T {
@@ -210,7 +229,7 @@ function readIncludes(
   parseWarnings: string[],
   parseInfos: string[],
 ): void {
-  expandHere(parser, here);
+  parser.unrecorded(() => expandHere(parser, here));
   const files = parser.get("include", "files");
   if (files === undefined) {
     throw new ConfigError(
@@ -242,7 +261,7 @@ function readIncludes(
         continue;
       }
       parser.readBytes(bytes, filename);
-      expandHere(parser, abspath(dirname(filename), host.cwd));
+      parser.unrecorded(() => expandHere(parser, abspath(dirname(filename), host.cwd)));
     }
   }
 }

@@ -27,7 +27,7 @@ import { createPluginContext } from "./rpc/plugin_context.ts";
 import { createLogTails } from "./http/log_tails.ts";
 import { uiRoutes } from "./http/ui.ts";
 import { apiRoute } from "./api/routes.ts";
-import { ExitCounter } from "./metrics/exit_counter.ts";
+import { ExitCounter } from "./api/exit_counter.ts";
 import { metricsRoute } from "./metrics/metrics_route.ts";
 import type { Listener, Runtime } from "./runtime/types.ts";
 import type { XmlRpcValue } from "./rpc/xmlrpc_value.ts";
@@ -92,9 +92,9 @@ export async function openDaemonHttp(input: DaemonHttpInput): Promise<DaemonHttp
   const rpc = { handle: async (body: Uint8Array) => (await made, dispatcher.handle(body)) };
   const logs = createLogTails(ctx);
   const ui = uiRoutes(ctx);
-  const api = apiRoute({ supervisor, logger, runtime: rt });
-  // Exit and restart counters only when some server serves /metrics.
-  const counter = config.servers.some((s) => s.metrics) ? new ExitCounter(supervisor) : null;
+  // Exit and restart counters only when some server serves the API or /metrics.
+  const counter = config.servers.some((s) => s.api || s.metrics) ? new ExitCounter(supervisor) : null;
+  const api = apiRoute({ supervisor, logger, runtime: rt, ...(counter === null ? {} : { counter }) });
   const listeners = await openHttpServers(rt, logger, config.servers, {
     configfile: config.configfile,
     rpcInterfaces: makeInterfaces,

@@ -17,11 +17,13 @@
 import { healthView } from "../health/health_checks.ts";
 import { dependencyView } from "../process/dependencies.ts";
 import type { ProcessGroup } from "../process/group.ts";
+import { ProcessState } from "../process/states.ts";
 import type { Subprocess } from "../process/subprocess.ts";
 import type { Supervisor } from "../process/supervisor.ts";
 import { type ProcessInfo, processInfo } from "../rpc/process_info.ts";
 import { processView } from "../rpc/plugin_context.ts";
 import type { Runtime } from "../runtime/types.ts";
+import type { ExitCounter } from "./exit_counter.ts";
 import { readProcStats } from "./proc_stats.ts";
 
 /** The JSON of one process. */
@@ -38,7 +40,7 @@ export interface ProcessJson extends ProcessInfo {
   waiting_on: string[] | null;
   /** The dependency that failed (target and its state, or `timeout`); null when none did. */
   dependency_failed: { target: string; state: string } | null;
-  /** Automatic restarts so far; null while the daemon does not count them. */
+  /** Automatic restarts since supervisord started (STARTING after EXITED or BACKOFF). */
   restarts: number | null;
   /** Wall-clock seconds of a pending automatic start; null when none is pending. */
   next_start_at: number | null;
@@ -79,13 +81,25 @@ export function healthJson(rt: Runtime, sup: Supervisor, proc: Subprocess): Heal
   };
 }
 
+/**
+ * Wall-clock seconds of the automatic start a process waits for (in
+ * BACKOFF, or EXITED with a restart pending); null when none is pending.
+ */
+export function nextStartAt(rt: Runtime, proc: Subprocess): number | null {
+  if (proc.state !== ProcessState.BACKOFF && !proc.restartPending) return null;
+  const mono = rt.clock.monotonic();
+  const due = proc.nextDue(mono);
+  return due === null ? null : (rt.clock.now() + (due - mono)) / 1000;
+}
+
 /** The JSON of one process, with CPU and RSS read now. */
 export async function processJson(
   rt: Runtime,
-  sup: Supervisor,
+  engine: { readonly supervisor: Supervisor; readonly counter?: ExitCounter | undefined },
   group: ProcessGroup,
   proc: Subprocess,
 ): Promise<ProcessJson> {
+  const sup = engine.supervisor;
   const info = processInfo(group, proc, rt.clock.now());
   const deps = proc.config.depends_on.length > 0 ? dependencyView(sup, proc) : null;
   const stats = proc.pid > 0 ? await readProcStats(rt, proc.pid) : null;
@@ -97,8 +111,8 @@ export async function processJson(
     depends_on: deps === null ? null : deps.depends_on.map((d) => `${d.target}:${d.condition}`),
     waiting_on: deps === null ? null : [...deps.waiting_on],
     dependency_failed: deps === null ? null : deps.dependency_failed,
-    restarts: null,
-    next_start_at: null,
+    restarts: engine.counter?.counts(proc).restarts ?? null,
+    next_start_at: nextStartAt(rt, proc),
     cpu_seconds: stats?.cpuSeconds ?? null,
     rss_bytes: stats?.rssBytes ?? null,
     schedule: null,

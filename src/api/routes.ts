@@ -30,6 +30,7 @@ import { ApiError, type ApiErrorCode, errorJson, json, jsonBody, onlyKeys } from
 import { type ControlAction, controlRoute } from "./control_routes.ts";
 import { followLogRoute, logPath, readLogRoute } from "./log_routes.ts";
 import { OPENAPI } from "./openapi.ts";
+import type { ExitCounter } from "./exit_counter.ts";
 import { processJson } from "./process_json.ts";
 import { rotateAllRoute, rotateProcessRoute } from "./rotate_routes.ts";
 import { SSE_HEADERS, stateEvents } from "./sse.ts";
@@ -42,6 +43,8 @@ export interface ApiDeps {
   readonly supervisor: Supervisor;
   readonly logger: MainLogger;
   readonly runtime: Runtime;
+  /** Restart counts (`restarts`); absent: `restarts` is null. */
+  readonly counter?: ExitCounter;
 }
 
 /** Options of {@linkcode apiRoute} (tests shorten the follow interval). */
@@ -104,13 +107,13 @@ async function dispatch(deps: ApiDeps, control: ProcessControl, opts: ApiOptions
   if (ns === undefined) {
     if (!get) methodNotAllowed("GET");
     const procs = control.processes();
-    return json({ processes: await Promise.all(procs.map(([g, p]) => processJson(rt, deps.supervisor, g, p))) });
+    return json({ processes: await Promise.all(procs.map(([g, p]) => processJson(rt, deps, g, p))) });
   }
   if (parts.length === 2) {
     if (!get) methodNotAllowed("GET");
     const found = control.find(ns);
     if (found === null || found.process === null) throw new ApiError("BAD_NAME", ns);
-    return json(await processJson(rt, deps.supervisor, found.group, found.process));
+    return json(await processJson(rt, deps, found.group, found.process));
   }
   if (parts.length === 3 && ACTIONS.includes(sub as ControlAction)) {
     if (req.method !== "POST") methodNotAllowed("POST");

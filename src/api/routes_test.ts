@@ -7,6 +7,7 @@ import { programGroup, settle, type TestDaemon, testDaemon } from "../rpc/_api_t
 import { checkSchema, responseSchema } from "./_schema_check.ts";
 import { SseReader } from "./_sse_testing.ts";
 import { OPENAPI } from "./openapi.ts";
+import { ExitCounter } from "./exit_counter.ts";
 import { apiRoute } from "./routes.ts";
 import { DEFAULT_FOLLOW_INTERVAL_MS } from "./sse.ts";
 
@@ -357,4 +358,26 @@ Deno.test("health: the process's check in its JSON; /health needs every checked 
   deepEqual(h.history.map((r) => [r.ok, r.detail]).at(-1), [true, "connected"]);
   const ok200 = await get("/health");
   deepEqual([ok200.status, (await ok200.json()).status], [200, "ok"]);
+});
+
+Deno.test("restarts counts automatic restarts; next_start_at is when a BACKOFF process starts again", async () => {
+  const d = await testDaemon([programGroup("flaky", [{ startsecs: 5, autorestart: true }])], () => ({}));
+  const counter = new ExitCounter(d.sup);
+  const handler = createHttpHandler({
+    rpc: { handle: () => Promise.reject(new Error("no rpc")) },
+    routes: [apiRoute({ supervisor: d.sup, logger: d.logger, runtime: d.rt, counter })],
+  });
+  const get = async () =>
+    await conforming(await handler(new Request(BASE + "/processes/flaky")), "GET", "/processes/{ns}");
+  const child = d.start("flaky");
+  equal((await get()).restarts, 0);
+  child.exit(1); // dies while STARTING: BACKOFF, retried 1 s later
+  await settle();
+  const backoff = await get();
+  equal(backoff.statename, "BACKOFF");
+  equal(backoff.next_start_at, d.rt.clock.now() / 1000 + 1);
+  d.rt.clock.advance(1000);
+  await settle();
+  const again = await get();
+  deepEqual([again.statename, again.restarts, again.next_start_at], ["STARTING", 1, null]);
 });

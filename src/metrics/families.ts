@@ -25,7 +25,7 @@ import type { MetricsFamily } from "../config/schema.ts";
 import { ProcessState, processStateName } from "../process/states.ts";
 import type { Subprocess } from "../process/subprocess.ts";
 import type { ProcStats } from "../api/proc_stats.ts";
-import type { ProcessCounts } from "./exit_counter.ts";
+import type { ProcessCounts } from "../api/exit_counter.ts";
 import type { Family, MetricType, Sample } from "./exposition.ts";
 
 /** One process at scrape time. */

@@ -20,7 +20,7 @@ import { ProcessState } from "../process/states.ts";
 import type { Supervisor } from "../process/supervisor.ts";
 import type { Runtime } from "../runtime/types.ts";
 import { SUPERVISOR_VERSION } from "../version.ts";
-import type { ExitCounter } from "./exit_counter.ts";
+import type { ExitCounter } from "../api/exit_counter.ts";
 import { exposition, EXPOSITION_CONTENT_TYPE } from "./exposition.ts";
 import { type DaemonSnapshot, metricFamilies, type ProcessSnapshot } from "./families.ts";
 

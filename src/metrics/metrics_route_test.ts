@@ -5,7 +5,7 @@ import { createHttpHandler } from "../http/server.ts";
 import { ProcessState } from "../process/states.ts";
 import { programGroup, settle, type TestDaemon, testDaemon } from "../rpc/_api_testing.ts";
 import { type ParsedFamily, parseExposition } from "./_exposition_parser.ts";
-import { ExitCounter } from "./exit_counter.ts";
+import { ExitCounter } from "../api/exit_counter.ts";
 import { metricsRoute } from "./metrics_route.ts";
 
 const URL_ = "http://127.0.0.1:9001/metrics";

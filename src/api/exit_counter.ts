@@ -1,8 +1,9 @@
 /**
- * Counts, per process, what the native metric families report as counters:
- * exits (expected or not) and automatic restarts. It subscribes to the
- * engine's state changes only when a server serves `/metrics`; counting is
- * one map update per state change, with no timer.
+ * Counts, per process, exits (expected or not) and automatic restarts: the
+ * `restarts` of the JSON API and the counters of the native metric
+ * families. It subscribes to the engine's state changes only when a server
+ * serves the API or `/metrics`; counting is one map update per state
+ * change, with no timer.
  *
  * An exit is a change to EXITED (`expected` as supervisord decides it from
  * `exitcodes`) or to BACKOFF (a process that died while STARTING: never

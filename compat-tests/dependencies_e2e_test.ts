@@ -99,6 +99,23 @@ Deno.test(`[EXT.deps.failure] on_dependency_failure=restart: web stops when db d
   await d.exited;
 });
 
+const ESSENTIAL = HEAD + "\n[program:db]\ncommand=/bin/false\nstartsecs=1\nstartretries=0\n" +
+  prog("web", "essential=true\ndepends_on=db\n");
+
+Deno.test(`[EXT.deps.essential] an essential program whose dependency goes FATAL shuts supervisord down with status 1 (${ourEntryName()})`, async () => {
+  using tmp = tempDir("svts-deps-");
+  using d = start(tmp.path, ESSENTIAL);
+  assert.deepEqual(await d.exited, { code: 1, signal: null });
+  const lines = d.lines();
+  assert.ok(
+    lines.includes(
+      "CRIT essential program 'web' cannot start: dependency db failed (FATAL); shutting down (exit status 1)",
+    ),
+    lines.join("\n"),
+  );
+  assert.ok(!lines.some((l) => /spawned: 'web'/.test(l)));
+});
+
 const ERRORS: Array<[string, string]> = [
   [prog("web", "depends_on=api\n") + prog("api", "depends_on=web\n"), "depends_on cycle: api -> web -> api"],
   [prog("web", "depends_on=dbb\n"), "depends_on names unknown program 'dbb'"],
@@ -116,7 +133,9 @@ Deno.test(`[EXT.deps.errors] load errors exit 2 with the exact message; supervis
     assert.ok(r.stderr.includes(`(file: '${path}')`), r.stderr);
   }
   if (canAskPython) {
-    const texts = [CHAINS, RECOVERY, ...ERRORS.map(([b]) => HEAD + b)].map((t) => t.replaceAll("%(here)s", "{TMP}"));
+    const texts = [CHAINS, RECOVERY, ESSENTIAL, ...ERRORS.map(([b]) => HEAD + b)].map((t) =>
+      t.replaceAll("%(here)s", "{TMP}")
+    );
     assert.deepEqual(pythonLoadErrors(texts), texts.map(() => null));
   }
 });

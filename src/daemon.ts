@@ -133,6 +133,9 @@ export async function startDaemon(
   bus.clear();
   const sup = createEngine(rt, logger, options, bus, console, run.carry.childNofileSoft);
   const essential = new EssentialWatch(sup, logger, options.essential_exitcode);
+  const exit = (line: string, status: number) => essential.shutdownWith(line, status);
+  const health = installHealthChecks(sup, { exit });
+  installDependencies(sup, { healthy: (proc) => health.healthy(proc), exit });
   let http;
   try {
     // An fcgi socket that cannot be created ends supervisord here (Python's uncaught ValueError).
@@ -242,8 +245,6 @@ function createEngine(
     bus,
     identifier: options.identifier,
   });
-  const health = installHealthChecks(sup);
-  installDependencies(sup, (proc) => health.healthy(proc));
   installBackoffDescriptions(sup);
   return sup;
 }

@@ -12,7 +12,7 @@
  * @module
  */
 
-import { ProcessState, SupervisorState } from "../process/states.ts";
+import { ProcessState, SupervisorState } from "../states.ts";
 import type { Subprocess } from "../process/subprocess.ts";
 import type { StateChange, Supervisor } from "../process/supervisor.ts";
 import { HealthState, type HealthStatus, type HealthTransition, type ProbeRecord } from "./health_state.ts";
@@ -30,6 +30,18 @@ export interface HealthView {
 /** Runs a probe for a process (the default goes through the runtime seam). */
 export type ProbeRunner = (proc: Subprocess) => Promise<ProbeResult>;
 
+/** What the health checks are plugged in with. */
+export interface HealthOptions {
+  /** Runs a probe; the runtime's by default. */
+  readonly run?: ProbeRunner;
+  /**
+   * Shuts supervisord down with a status (the daemon's essential watch), for
+   * `healthcheck_action=shutdown`, which ends with 1. Without it, a plain
+   * shutdown.
+   */
+  readonly exit?: (line: string, status: number) => void;
+}
+
 /** The health checks of one engine; `install()` plugs them in. */
 export class HealthChecks {
   readonly #states = new WeakMap<Subprocess, HealthState>();
@@ -38,14 +50,19 @@ export class HealthChecks {
   /** Stopped by `healthcheck_action=stop`: described `stopped: unhealthy` until started again. */
   readonly #stoppedUnhealthy = new Set<Subprocess>();
   readonly #run: ProbeRunner;
+  readonly #exit: (line: string, status: number) => void;
 
   /**
    * @param sup The engine.
-   * @param run Runs a probe; the runtime's by default.
+   * @param opts The probe runner and the exit hook.
    */
-  constructor(readonly sup: Supervisor, run?: ProbeRunner) {
-    this.#run = run ??
+  constructor(readonly sup: Supervisor, opts: HealthOptions = {}) {
+    this.#run = opts.run ??
       ((proc) => runProbe(sup.host.runtime, proc.config.healthcheck!, () => sup.host.prepare(proc)));
+    this.#exit = opts.exit ?? ((line) => {
+      sup.host.logger.critical(line);
+      sup.shutdown();
+    });
   }
 
   /** Plugs the source, the state listener and the describer in; returns the undo. */
@@ -123,8 +140,7 @@ export class HealthChecks {
     if (action === "none" || this.sup.mood !== SupervisorState.RUNNING) return;
     if (proc.state !== ProcessState.RUNNING && proc.state !== ProcessState.STARTING) return;
     if (action === "shutdown") {
-      logger.warn(`health: shutting down: '${proc.name}' is unhealthy (healthcheck_action=shutdown)`);
-      this.sup.shutdown();
+      this.#exit(`health: '${proc.name}' is unhealthy (healthcheck_action=shutdown)`, 1);
       return;
     }
     logger.info(`health: ${action === "restart" ? "restarting" : "stopping"} '${proc.name}'`);
@@ -164,8 +180,8 @@ export class HealthChecks {
 const installed = new WeakMap<Supervisor, HealthChecks>();
 
 /** Plugs health checks into `sup`; {@linkcode healthView} finds them again. */
-export function installHealthChecks(sup: Supervisor, run?: ProbeRunner): HealthChecks {
-  const checks = new HealthChecks(sup, run);
+export function installHealthChecks(sup: Supervisor, opts: HealthOptions = {}): HealthChecks {
+  const checks = new HealthChecks(sup, opts);
   checks.install();
   installed.set(sup, checks);
   return checks;

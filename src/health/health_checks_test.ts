@@ -3,7 +3,7 @@ import type { HealthCheckConfig, ProcessConfig, ProcessGroupConfig } from "../co
 import { FakeRuntime } from "../runtime/fake.ts";
 import { programConfig, RecordingLogger, settle } from "../process/_testing.ts";
 import { installDependencies } from "../process/dependencies.ts";
-import { processStateName } from "../process/states.ts";
+import { processStateName, SupervisorState } from "../states.ts";
 import type { Subprocess } from "../process/subprocess.ts";
 import { type EngineHost, Supervisor } from "../process/supervisor.ts";
 import { healthView, installHealthChecks } from "./health_checks.ts";
@@ -55,8 +55,13 @@ async function setup(groups: ProcessGroupConfig[], probes = new Probes()) {
     prepare: (proc) => ({ path: proc.config.command, argv: [proc.config.command], env: {} }),
   };
   const sup = new Supervisor(host);
-  const health = installHealthChecks(sup, probes.run);
-  installDependencies(sup, (p) => health.healthy(p));
+  const exits: Array<[string, number]> = [];
+  const exit = (line: string, status: number) => {
+    exits.push([line, status]);
+    sup.shutdown();
+  };
+  const health = installHealthChecks(sup, { run: probes.run, exit });
+  installDependencies(sup, { healthy: (p) => health.healthy(p), exit });
   for (const g of groups) await sup.addProcessGroup(g);
   sup.run();
   await settle();
@@ -68,6 +73,7 @@ async function setup(groups: ProcessGroupConfig[], probes = new Probes()) {
   const spawned = () => runtime.spawns.map((c) => c.options.path.slice(5));
   return {
     sup,
+    exits,
     runtime,
     logger,
     probes,
@@ -140,4 +146,26 @@ Deno.test("[EXT.health.stopped] probes run only while STARTING or RUNNING; none 
   equal(t.probes.runs.length, before);
   equal(t.runtime.clock.pending, 0, "no timer once nothing is checked");
   ok(!t.probes.runs.includes("plain"));
+});
+
+Deno.test("[EXT.health.shutdown] healthcheck_action=shutdown ends supervisord with status 1", async () => {
+  const t = await setup([prog("core", { healthcheck: check({ action: "shutdown", retries: 1 }) })]);
+  await t.advance(0);
+  deepEqual(t.exits, [["health: 'core' is unhealthy (healthcheck_action=shutdown)", 1]]);
+  equal(t.sup.mood, SupervisorState.SHUTDOWN);
+});
+
+Deno.test("[EXT.deps.essential] an essential dependent whose dependency failed shuts supervisord down with 1", async () => {
+  const t = await setup([
+    prog("db", { startsecs: 5, startretries: 0 }),
+    prog("web", {
+      essential: true,
+      depends_on: [{ target: "db", condition: "running" }],
+      depends_section: "program:web",
+    }),
+  ]);
+  t.runtime.spawns[0]!.exit(1);
+  await t.advance(0);
+  equal(t.state("db"), "FATAL");
+  deepEqual(t.exits, [["essential program 'web' cannot start: dependency db failed (FATAL)", 1]]);
 });

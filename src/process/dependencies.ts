@@ -21,7 +21,7 @@
 
 import { resolveTarget } from "../config/load_dependencies.ts";
 import type { DependencyCondition, DependsOn, OnDependencyFailure } from "../config/schema.ts";
-import { ProcessState, processStateName, STOPPED_STATES, SupervisorState } from "./states.ts";
+import { ProcessState, processStateName, STOPPED_STATES, SupervisorState } from "../states.ts";
 import type { Subprocess } from "./subprocess.ts";
 import type { StateChange, Supervisor } from "./supervisor.ts";
 
@@ -49,6 +49,18 @@ type EntryStatus = "met" | "wait" | { failed: string };
 
 /** Whether a process reports `healthy` (the health checks supply it). */
 export type HealthyProbe = (proc: Subprocess) => boolean;
+
+/** What the dependency machinery is plugged in with. */
+export interface DependencyOptions {
+  /** Whether a process is healthy; none is without health checks. */
+  readonly healthy?: HealthyProbe;
+  /**
+   * Shuts supervisord down with a status (the daemon's essential watch);
+   * an `essential` dependent whose dependency failed calls it with 1.
+   * Without it, a plain shutdown.
+   */
+  readonly exit?: (line: string, status: number) => void;
+}
 
 /** True when `state` (and, for `succeeded`, the exit code) of `t` meets `cond`. */
 export function conditionMet(
@@ -89,11 +101,20 @@ export class Dependencies {
   readonly #restartWhenMet = new Map<Subprocess, OnDependencyFailure>();
   #cache: Graph | null = null;
 
+  readonly healthy: HealthyProbe;
+  readonly #exit: (line: string, status: number) => void;
+
   /**
    * @param sup The engine.
-   * @param healthy Whether a process is healthy (none is until health checks exist).
+   * @param opts Health and exit hooks.
    */
-  constructor(readonly sup: Supervisor, readonly healthy: HealthyProbe = () => false) {}
+  constructor(readonly sup: Supervisor, opts: DependencyOptions = {}) {
+    this.healthy = opts.healthy ?? (() => false);
+    this.#exit = opts.exit ?? ((line) => {
+      sup.host.logger.critical(line);
+      sup.shutdown();
+    });
+  }
 
   /** Plugs the gates, the due-time source, the describer and the state listener in; returns the undo. */
   install(): () => void {
@@ -175,7 +196,12 @@ export class Dependencies {
     if (view.dependency_failed === null && view.waiting_on.length === 0) return true;
     if (!this.#waitingSince.has(proc)) this.#waitingSince.set(proc, this.sup.host.runtime.clock.monotonic());
     const f = view.dependency_failed;
-    return f === null ? false : `dependency ${f.target} failed (${f.state})`;
+    if (f === null) return false;
+    const failure = `dependency ${f.target} failed (${f.state})`;
+    if (proc.config.essential && this.sup.mood === SupervisorState.RUNNING) {
+      this.#exit(`essential program '${proc.name}' cannot start: ${failure}`, 1);
+    }
+    return failure;
   }
 
   /** True when any live process has `depends_on` (the stop gate is active then). */
@@ -296,8 +322,8 @@ export class Dependencies {
 const installed = new WeakMap<Supervisor, Dependencies>();
 
 /** Plugs dependencies into `sup`; returns the machinery, which {@linkcode dependencyView} finds again. */
-export function installDependencies(sup: Supervisor, healthy?: HealthyProbe): Dependencies {
-  const deps = new Dependencies(sup, healthy);
+export function installDependencies(sup: Supervisor, opts: DependencyOptions = {}): Dependencies {
+  const deps = new Dependencies(sup, opts);
   deps.install();
   installed.set(sup, deps);
   return deps;

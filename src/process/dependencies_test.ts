@@ -5,7 +5,7 @@ import type { FakeChild } from "../runtime/fake_child.ts";
 import { programConfig, RecordingLogger, settle } from "./_testing.ts";
 import { ProcessControl } from "./control.ts";
 import { dependencyView, installDependencies } from "./dependencies.ts";
-import { ProcessState, processStateName } from "./states.ts";
+import { ProcessState, processStateName } from "../states.ts";
 import { type EngineHost, Supervisor } from "./supervisor.ts";
 
 type Deps = Array<string | [string, DependencyCondition]>;

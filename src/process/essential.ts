@@ -109,6 +109,19 @@ export class EssentialWatch {
     if (shutdown_on_exit || !expected) this.#trigger(proc, "exited");
   }
 
+  /**
+   * Shuts supervisord down for another extension's reason (an essential
+   * program whose dependency failed, `healthcheck_action=shutdown`): logs
+   * `line` at CRIT and ends with `status` (or `essential_exitcode` when
+   * fixed). Ignored after the first trigger and while not RUNNING.
+   */
+  shutdownWith(line: string, status: number): void {
+    if (this.#status !== null || this.#engine.mood !== SupervisorState.RUNNING) return;
+    this.#status = this.#fixed ?? status;
+    this.#logger.critical(`${line}; shutting down (exit status ${this.#status})`);
+    this.#engine.shutdown();
+  }
+
   #trigger(proc: Subprocess, what: string): void {
     const end = proc.lastEnd;
     const status = this.#fixed ?? derivedExitStatus(end);

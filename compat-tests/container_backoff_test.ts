@@ -13,7 +13,7 @@ import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ForegroundDaemon } from "./_daemon.ts";
-import { fixedEnv, haveReference, ourEntryName, REFERENCE_CTL, run, tempDir } from "./_harness.ts";
+import { fixedEnv, haveReference, ourCommand, ourEntryName, REFERENCE_CTL, run, tempDir } from "./_harness.ts";
 import { PIPED, signalFromPidfile } from "./_container.ts";
 import { RPC_SECTION, UNIX_HEADER } from "./_ctl.ts";
 import { canAskPython, pythonLoadErrors } from "./_python_accepts.ts";
@@ -56,6 +56,12 @@ Deno.test({
       status.stdout,
       /^worker +BACKOFF +Exited too quickly \(process log may have details\); retry \d in \d\.\ds\n$/,
     );
+    // Our ctl shows the same description, and its --json the JSON API's restart fields.
+    const ours = await run([...ourCommand(), "ctl", "-c", conf, "status", "--json", "worker"], { env: fixedEnv() });
+    const [info] = JSON.parse(ours.stdout) as Array<Record<string, unknown>>;
+    assert.match(String(info?.description), /; retry \d in \d\.\ds$/);
+    assert.equal(info?.essential, false);
+    assert.ok(Number(info?.consecutive_failures) >= 4 && Number(info?.restarts) >= 4, ours.stdout);
     await daemon.waitUntil(() => log().includes("gave up: worker entered FATAL state"), "FATAL", 30_000);
     const lines = log().split("\n");
     const waits = lines.filter((l) => l.includes(" INFO waiting ")).map((l) => l.slice(24));

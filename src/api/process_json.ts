@@ -16,6 +16,7 @@
 
 import { healthView } from "../health/health_checks.ts";
 import { dependencyView } from "../process/dependencies.ts";
+import { BackoffPolicy } from "../process/backoff_policy.ts";
 import type { ProcessGroup } from "../process/group.ts";
 import { ProcessState } from "../process/states.ts";
 import type { Subprocess } from "../process/subprocess.ts";
@@ -42,8 +43,14 @@ export interface ProcessJson extends ProcessInfo {
   dependency_failed: { target: string; state: string } | null;
   /** Automatic restarts since supervisord started (STARTING after EXITED or BACKOFF). */
   restarts: number | null;
+  /** Failures in a row the restart delay is counted from (`backoff*` keys); supervisord's backoff count otherwise. */
+  consecutive_failures: number;
   /** Wall-clock seconds of a pending automatic start; null when none is pending. */
   next_start_at: number | null;
+  /** `essential`: the program's end for good shuts supervisord down. */
+  essential: boolean;
+  /** `shutdown_on_exit`: any exit for good shuts supervisord down. */
+  shutdown_on_exit: boolean;
   /** CPU time of the child (user + system), seconds; null when it has no pid or /proc has no figure. */
   cpu_seconds: number | null;
   /** Resident memory of the child, bytes; null when it has no pid or /proc has no figure. */
@@ -92,6 +99,12 @@ export function nextStartAt(rt: Runtime, proc: Subprocess): number | null {
   return due === null ? null : (rt.clock.now() + (due - mono)) / 1000;
 }
 
+/** The failure count a `backoff=fixed|exponential` delay follows; supervisord's backoff count otherwise. */
+function consecutiveFailures(proc: Subprocess): number {
+  const policy = proc.policy;
+  return policy instanceof BackoffPolicy && proc.config.backoff !== "python" ? policy.failures : proc.backoff;
+}
+
 /** The JSON of one process, with CPU and RSS read now. */
 export async function processJson(
   rt: Runtime,
@@ -112,7 +125,10 @@ export async function processJson(
     waiting_on: deps === null ? null : [...deps.waiting_on],
     dependency_failed: deps === null ? null : deps.dependency_failed,
     restarts: engine.counter?.counts(proc).restarts ?? null,
+    consecutive_failures: consecutiveFailures(proc),
     next_start_at: nextStartAt(rt, proc),
+    essential: proc.config.essential,
+    shutdown_on_exit: proc.config.shutdown_on_exit,
     cpu_seconds: stats?.cpuSeconds ?? null,
     rss_bytes: stats?.rssBytes ?? null,
     schedule: null,

@@ -37,6 +37,8 @@ export interface UiProcess extends ProcessInfo {
   actions: TargetAction[];
   /** How its state badge is coloured ({@linkcode stateTone}). */
   tone: StateTone;
+  /** Marks shown beside the name: `essential`, `shutdown on exit` (its end shuts supervisord down). */
+  flags: string[];
 }
 
 /** A group with its processes; `header` is false for a lone process named like its group. */
@@ -110,6 +112,10 @@ export function uiProcess(
     uptime: info.state === ProcessState.RUNNING ? formatUptime(info.now - info.start) : "",
     actions: actionsFor(info.state),
     tone: stateTone(info.state),
+    flags: [
+      ...(proc.config.essential ? ["essential"] : []),
+      ...(proc.config.shutdown_on_exit ? ["shutdown on exit"] : []),
+    ],
   };
 }
 

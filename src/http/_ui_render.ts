@@ -134,7 +134,9 @@ function processRow(p: UiProcess, csrf: string): string {
   const tail = `tail.html?processname=${q(p.namespec)}`;
   return `<tr data-ns="${esc(p.namespec)}">
 <td>${stateBadge(p)}</td>
-<td class="name"><a href="${esc(tail)}" title="Tail the log of ${esc(p.namespec)}">${esc(p.namespec)}</a></td>
+<td class="name"><a href="${esc(tail)}" title="Tail the log of ${esc(p.namespec)}">${esc(p.namespec)}</a>${
+    p.flags.map((f) => ` <span class="flag" title="Its end shuts supervisord down">${esc(f)}</span>`).join("")
+  }</td>
 <td class="desc" data-f="description">${esc(p.description)}</td>
 <td class="num" data-f="pid">${p.pid === 0 ? "" : p.pid}</td>
 <td class="num" data-f="uptime">${esc(p.uptime)}</td>

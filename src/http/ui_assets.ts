@@ -99,6 +99,7 @@ table.procs { width: 100%; border-collapse: collapse; }
 tr.busy, .proc-head.busy { opacity: .65; }
 .state { display: inline-flex; align-items: center; gap: .4em; min-width: 6.2em; padding: .16rem .6rem; border-radius: 999px; font-size: .72rem; font-weight: 700; text-transform: uppercase; letter-spacing: .05em; }
 .state::before { content: ""; width: .5em; height: .5em; border-radius: 50%; background: currentColor; flex: none; }
+.flag { margin-left: .4em; padding: .05rem .45rem; border: 1px solid currentColor; border-radius: 999px; font-size: .66rem; font-weight: 700; text-transform: uppercase; letter-spacing: .05em; color: var(--muted); }
 .tone-ok { color: var(--ok); background: var(--ok-bg); }
 .tone-error { color: var(--err); background: var(--err-bg); }
 .tone-busy { color: var(--busy); background: var(--busy-bg); }

@@ -80,6 +80,19 @@ Deno.test("[WEB.index] the status page lists every process sorted by group and n
   equal(await text(d.ui(get("/index.html"))), html);
 });
 
+Deno.test("the status page marks essential and shutdown_on_exit programs beside the name", async () => {
+  const d = await testDaemon([
+    programGroup("web", [{ startsecs: 0, essential: true }]),
+    programGroup("job", [{ startsecs: 0, shutdown_on_exit: true }]),
+    programGroup("plain", [{ startsecs: 0 }]),
+  ], () => ({}));
+  const html = await text(createUiHandler(d.ctx, { token: TOKEN })(get("/")));
+  const row = (ns: string) => html.slice(html.indexOf(`<tr data-ns="${ns}"`)).split("</tr>")[0]!;
+  match(row("web"), /<\/a> <span class="flag" title="[^"]+">essential<\/span><\/td>/);
+  match(row("job"), /<span class="flag" [^>]*>shutdown on exit<\/span>/);
+  equal(row("plain").includes('class="flag"'), false);
+});
+
 Deno.test("[WEB.index] HEAD answers the headers only; without processes the page says No programs to manage", async () => {
   const d = await testDaemon([], () => ({}));
   const ui = createUiHandler(d.ctx, { token: TOKEN });

@@ -25,13 +25,24 @@ import type { Supervisor } from "./supervisor.ts";
  * @param now Monotonic ms.
  */
 export function describeBackoff(proc: Subprocess, base: string, now: number): string {
+  const at = pendingStartAt(proc);
   const policy = proc.policy;
-  if (!(policy instanceof BackoffPolicy) || policy.nextAt === null) return base;
-  const left = `${(Math.max(0, policy.nextAt - now) / 1000).toFixed(1)}s`;
-  const retrying = proc.backoff <= proc.config.startretries || proc.config.retry_forever;
-  if (proc.state === ProcessState.BACKOFF && retrying) return `${base}; retry ${policy.failures} in ${left}`;
-  if (proc.state === ProcessState.EXITED && proc.restartPending) return `${base}; restarting in ${left}`;
-  return base;
+  if (at === null || !(policy instanceof BackoffPolicy) || !policy.extended) return base;
+  const left = `${(Math.max(0, at - now) / 1000).toFixed(1)}s`;
+  return proc.state === ProcessState.BACKOFF
+    ? `${base}; retry ${policy.failures} in ${left}`
+    : `${base}; restarting in ${left}`;
+}
+
+/**
+ * When a process's pending automatic start is due (monotonic ms): a retry
+ * in BACKOFF, or a restart while EXITED; null when none is pending.
+ */
+export function pendingStartAt(proc: Subprocess): number | null {
+  const policy = proc.policy;
+  if (!(policy instanceof BackoffPolicy) || policy.nextAt === null) return null;
+  const waiting = proc.state === ProcessState.BACKOFF || (proc.state === ProcessState.EXITED && proc.restartPending);
+  return waiting ? policy.nextAt : null;
 }
 
 /** Adds the backoff descriptions to the engine's describers; returns the function that removes them. */

@@ -61,8 +61,15 @@ export interface BackoffDeps {
   readonly random?: () => number;
 }
 
-/** The `backoff*` policy of one process; see the module documentation. */
+/**
+ * The restart policy of one process; see the module documentation. For a
+ * program without restart extension keys it answers exactly as
+ * supervisord's own policy and logs nothing; it still keeps the figures the
+ * JSON API reports (the failures counted).
+ */
 export class BackoffPolicy implements RestartPolicy {
+  /** The program uses a restart extension key: it gets the extension's log line and descriptions. */
+  readonly extended: boolean;
   readonly #config: BackoffConfig;
   readonly #deps: BackoffDeps;
   readonly #autorestart: RestartPolicy;
@@ -74,6 +81,7 @@ export class BackoffPolicy implements RestartPolicy {
     this.#config = config;
     this.#deps = deps;
     this.#autorestart = defaultRestartPolicy(config);
+    this.extended = usesBackoffKeys(config);
   }
 
   /** Consecutive failures counted for the delay (the `attempt` of the log line). */
@@ -81,14 +89,14 @@ export class BackoffPolicy implements RestartPolicy {
     return this.#failures;
   }
 
-  /** Monotonic ms at which the last delay decided ends; null when none was decided. */
+  /** Monotonic ms at which the last delay decided ends; null when none was, or the last decision was not to start. */
   get nextAt(): number | null {
     return this.#nextAt;
   }
 
   retryDelay(attempt: number): number | null {
     const config = this.#config;
-    if (attempt > config.startretries && !config.retry_forever) return null;
+    if (attempt > config.startretries && !config.retry_forever) return (this.#nextAt = null);
     this.#failures = config.backoff === "python" ? attempt : this.#failures + 1;
     return this.#decided(config.backoff === "python" ? attempt * 1000 : this.#schedule());
   }
@@ -96,7 +104,8 @@ export class BackoffPolicy implements RestartPolicy {
   restartDelay(exitstatus: number | null, uptime: number): number | null {
     const config = this.#config;
     const restart = this.#autorestart.restartDelay(exitstatus, uptime);
-    if (config.backoff === "python") return restart;
+    if (restart === null) this.#nextAt = null;
+    if (config.backoff === "python") return restart === null ? null : this.#decided(restart);
     if (config.backoff_reset_after !== null && uptime >= config.backoff_reset_after * 1000) this.#failures = 0;
     if (restart === null) return null;
     this.#failures++;
@@ -110,13 +119,14 @@ export class BackoffPolicy implements RestartPolicy {
     return seconds * 1000;
   }
 
-  /** Applies the cap and the jitter, remembers when the wait ends and logs it. */
+  /** Applies the cap and the jitter, remembers when the wait ends and logs it (extension keys only). */
   #decided(ms: number): number {
     const { backoff_max: max, backoff_jitter: jitter, name } = this.#config;
     let wait = max > 0 ? Math.min(ms, max * 1000) : ms;
     if (jitter > 0) wait = Math.max(0, wait * (1 + jitter * (2 * (this.#deps.random ?? Math.random)() - 1)));
     wait = Math.round(wait);
     this.#nextAt = this.#deps.clock.monotonic() + wait;
+    if (!this.extended || wait === 0) return wait;
     const line = `waiting ${(wait / 1000).toFixed(1)}s before restarting '${name}' (attempt ${this.#failures})`;
     // After the process's own `exited:` line, which is logged once this decision is taken.
     queueMicrotask(() => this.#deps.logger.info(line));
@@ -124,11 +134,7 @@ export class BackoffPolicy implements RestartPolicy {
   }
 }
 
-/**
- * The restart policy of a process: supervisord's own when it uses no
- * restart extension key (nothing changes, not even a log line), else a
- * {@linkcode BackoffPolicy}.
- */
-export function restartPolicyFor(config: ProcessConfig, deps: BackoffDeps): RestartPolicy {
-  return usesBackoffKeys(config) ? new BackoffPolicy(config, deps) : defaultRestartPolicy(config);
+/** The restart policy of a process (see {@linkcode BackoffPolicy}). */
+export function restartPolicyFor(config: ProcessConfig, deps: BackoffDeps): BackoffPolicy {
+  return new BackoffPolicy(config, deps);
 }

@@ -265,7 +265,11 @@ function mask(snaps: Snapshot[], dir: string): Snapshot[] {
   return JSON.parse(JSON.stringify(snaps).replaceAll(dir, "<TMP>")) as Snapshot[];
 }
 
-function nodeHost(cwd: string, env: Record<string, string>): ConfigHost & { passwd(): ReturnType<typeof parsePasswd> } {
+/** A config host over this machine's file system and user database. */
+export function nodeHost(
+  cwd: string,
+  env: Record<string, string>,
+): ConfigHost & { passwd(): ReturnType<typeof parsePasswd> } {
   const stat = (p: string) => {
     try {
       return statSync(p);

@@ -116,6 +116,29 @@ Deno.test(`[EXT.deps.essential] an essential program whose dependency goes FATAL
   assert.ok(!lines.some((l) => /spawned: 'web'/.test(l)));
 });
 
+const SONIC = HEAD.replace("[supervisord]\n", "[supervisord]\ndependent_startup=native\n") +
+  prog("rsyslogd", "autostart=false\nstartsecs=1\ndependent_startup=true\n") +
+  "\n[program:wait-interfaces]\ncommand=/bin/sh -c 'sleep 0.2'\nstartsecs=0\nautostart=false\nautorestart=false\n" +
+  "dependent_startup=true\ndependent_startup_wait_for=rsyslogd:running\n" +
+  prog(
+    "syncd",
+    "autostart=false\ndependent_startup=true\n" +
+      "dependent_startup_wait_for=rsyslogd:running wait-interfaces:exited\n",
+  );
+
+Deno.test(`[EXT.deps.plugin] a SONiC-style plugin config starts in order with dependent_startup=native (${ourEntryName()})`, async () => {
+  using tmp = tempDir("svts-deps-");
+  using d = start(tmp.path, SONIC);
+  await d.waitFor(/spawned: 'syncd'/);
+  const lines = d.lines();
+  const at = (p: RegExp) => index(lines, p);
+  assert.ok(at(/spawned: 'rsyslogd'/) >= 0);
+  assert.ok(at(/success: rsyslogd entered RUNNING/) < at(/spawned: 'wait-interfaces'/));
+  assert.ok(at(/exited: wait-interfaces \(exit status 0; expected\)/) < at(/spawned: 'syncd'/));
+  d.signal("SIGTERM");
+  await d.exited;
+});
+
 const ERRORS: Array<[string, string]> = [
   [prog("web", "depends_on=api\n") + prog("api", "depends_on=web\n"), "depends_on cycle: api -> web -> api"],
   [prog("web", "depends_on=dbb\n"), "depends_on names unknown program 'dbb'"],
@@ -133,7 +156,7 @@ Deno.test(`[EXT.deps.errors] load errors exit 2 with the exact message; supervis
     assert.ok(r.stderr.includes(`(file: '${path}')`), r.stderr);
   }
   if (canAskPython) {
-    const texts = [CHAINS, RECOVERY, ESSENTIAL, ...ERRORS.map(([b]) => HEAD + b)].map((t) =>
+    const texts = [CHAINS, RECOVERY, ESSENTIAL, SONIC, ...ERRORS.map(([b]) => HEAD + b)].map((t) =>
       t.replaceAll("%(here)s", "{TMP}")
     );
     assert.deepEqual(pythonLoadErrors(texts), texts.map(() => null));

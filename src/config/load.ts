@@ -28,7 +28,7 @@ import { expandValue } from "./pyformat.ts";
 import { abspath, dirname, join } from "./pypath.ts";
 import { type Expansions, OptionReader } from "./_reader.ts";
 import { processGroupsFromParser } from "./load_groups.ts";
-import { checkDependencies } from "./load_dependencies.ts";
+import { checkDependencies, dependentStartupWarnings, readDependentStartup } from "./load_dependencies.ts";
 import { readSupervisordExtensions } from "./load_extensions.ts";
 import { supervisordEnvFile } from "./env_file_load.ts";
 import { applyShellExpansion, shellExpansionOn } from "./shell_expansion.ts";
@@ -164,6 +164,7 @@ function readConfig(configfile: string, host: ConfigHost, opts: LoadOptions): Su
   const passwd = memo(() => host.passwd());
   const groupsDb = memo(() => host.groups());
   const rpcinterfaces = rpcInterfacesFromParser(reader, [MAIN_RPCINTERFACE_FACTORY], host.cwd);
+  const dependentStartup = readDependentStartup((key) => reader.get("supervisord", key, null, { here }));
   const groups = processGroupsFromParser({
     reader,
     here,
@@ -174,6 +175,7 @@ function readConfig(configfile: string, host: ConfigHost, opts: LoadOptions): Su
     configfile,
     parseWarnings,
     containerMode: supervisord.container_mode,
+    dependentStartup,
     uid: host.uid,
     cwd: host.cwd,
     home: host.env.HOME,
@@ -184,6 +186,7 @@ function readConfig(configfile: string, host: ConfigHost, opts: LoadOptions): Su
     }
   }
   checkDependencies(groups, (section) => reader.parser.sectionFile(section) ?? configfile);
+  if (dependentStartup) parseWarnings.push(...dependentStartupWarnings(groups));
   const servers = serverConfigsFromParser({
     reader,
     here,

@@ -16,6 +16,7 @@
  */
 
 import { ValueConversionError } from "./errors.ts";
+import { boolean } from "./datatypes.ts";
 import { choice, duration } from "./ext_values.ts";
 import { readHealthKeys } from "./load_health.ts";
 import { pyRepr } from "./pyrepr.ts";
@@ -37,13 +38,66 @@ const CONDITION_HINT = "(use started, running, healthy, completed, succeeded)";
 /** Reads one expanded option, or null when it is absent. */
 type KeyReader = (key: string) => string | null;
 
+/** Plugin state words (`dependent_startup_wait_for`) and the conditions they mean. */
+const PLUGIN_STATES: Readonly<Record<string, DependencyCondition>> = {
+  starting: "started",
+  running: "running",
+  exited: "completed",
+};
+
+/** `[supervisord] dependent_startup`: `native` reads the plugin's keys; `ignore` (default) leaves them to it. */
+export function readDependentStartup(get: KeyReader): boolean {
+  const raw = get("dependent_startup");
+  return raw !== null && choice("dependent_startup", raw, ["ignore", "native"]) === "native";
+}
+
+/**
+ * The supervisord-dependent-startup plugin's keys read natively:
+ * `dependent_startup=true` makes the program start (although
+ * `autostart=false`) once `dependent_startup_wait_for` is met; each
+ * whitespace-separated `target:state[,state…]` means any of the states.
+ */
+function pluginDependencies(get: KeyReader): { on: boolean; depends_on: DependsOn[] } {
+  const flag = get("dependent_startup");
+  const on = flag !== null && boolean(flag);
+  const raw = on ? get("dependent_startup_wait_for") : null;
+  const depends_on: DependsOn[] = [];
+  for (const item of (raw ?? "").split(/\s+/).filter((s) => s !== "")) {
+    const colon = item.lastIndexOf(":");
+    if (colon <= 0) {
+      throw new ValueConversionError(`dependent_startup_wait_for needs target:state, got ${pyRepr(item)}`);
+    }
+    const states = item.slice(colon + 1).split(",").map((w) => w.trim().toLowerCase()).filter((w) => w !== "");
+    const conditions = states.map((w) => {
+      const c = PLUGIN_STATES[w];
+      if (c === undefined) {
+        throw new ValueConversionError(
+          `dependent_startup_wait_for state ${pyRepr(w)} is not supported natively (use starting, running, exited)`,
+        );
+      }
+      return c;
+    });
+    if (conditions.length === 0) {
+      throw new ValueConversionError(`dependent_startup_wait_for needs target:state, got ${pyRepr(item)}`);
+    }
+    const [condition, ...or] = [...new Set(conditions)];
+    depends_on.push(
+      or.length > 0
+        ? { target: item.slice(0, colon), condition: condition!, or }
+        : { target: item.slice(0, colon), condition: condition! },
+    );
+  }
+  return { on, depends_on };
+}
+
 /**
  * The dependency keys of one process of `section`.
  *
  * @param get Reads an expanded option of the section.
  * @param section The section name, as `program:web`.
+ * @param native `[supervisord] dependent_startup=native`: the plugin's keys count too.
  */
-export function readDependencyKeys(get: KeyReader, section: string): DependencyExtensions {
+export function readDependencyKeys(get: KeyReader, section: string, native = false): DependencyExtensions {
   if (section.startsWith("eventlistener:") && (get("healthcheck") ?? get("liveness_check_script")) !== null) {
     throw new ValueConversionError(`healthcheck is not supported in [${section}]`);
   }
@@ -54,7 +108,10 @@ export function readDependencyKeys(get: KeyReader, section: string): DependencyE
   const failure = get("on_dependency_failure");
   const timeout = get("depends_timeout");
   const depends_on = raw === null ? [] : parseDependsOn(raw);
+  const plugin = native && !section.startsWith("eventlistener:") ? pluginDependencies(get) : null;
+  if (plugin !== null) depends_on.push(...plugin.depends_on);
   return {
+    dependent_startup: plugin?.on ?? false,
     depends_on,
     depends_timeout: timeout === null ? 0 : duration(timeout),
     on_dependency_failure: failure === null
@@ -203,4 +260,17 @@ export function findCycle(edges: ReadonlyMap<string, readonly string[]>): string
     if (found !== null) return found;
   }
   return null;
+}
+
+/**
+ * With `dependent_startup=native`, the WARN lines for the plugin's own
+ * listener (an `[eventlistener:x]` whose command names
+ * `supervisord_dependent_startup`): both would start the same programs.
+ */
+export function dependentStartupWarnings(groups: readonly ProcessGroupConfig[]): string[] {
+  return groups
+    .filter((g) =>
+      g.kind === "eventlistener" && g.processes.some((p) => p.command.includes("supervisord_dependent_startup"))
+    )
+    .map((g) => `dependent_startup=native and the plugin listener '${g.name}' both start programs; disable one`);
 }

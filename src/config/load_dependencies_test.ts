@@ -112,6 +112,55 @@ Deno.test("[EXT.deps.errors] cycles through longer paths are found and closed", 
   assert.equal(findCycle(new Map([["a", ["b"]], ["b", []]])), null);
 });
 
+const SONIC = (mode: string) =>
+  `[supervisord]\n${mode}` +
+  "[eventlistener:dependentstartup]\ncommand=python3 -m supervisord_dependent_startup\nautostart=true\n" +
+  "events=PROCESS_STATE\nexitcodes=0,3\n" +
+  prog("rsyslogd", "autostart=false\ndependent_startup=true\n") +
+  prog(
+    "wait-interfaces",
+    "autostart=false\nautorestart=false\ndependent_startup=true\n" +
+      "dependent_startup_wait_for=rsyslogd:running\n",
+  ) +
+  prog(
+    "syncd",
+    "autostart=false\ndependent_startup=true\n" +
+      "dependent_startup_wait_for=rsyslogd:running wait-interfaces:exited\n",
+  ) +
+  prog("either", "autostart=false\ndependent_startup=true\ndependent_startup_wait_for=syncd:running,exited\n");
+
+Deno.test("[EXT.deps.plugin] dependent_startup=native reads the plugin's keys as depends_on and starts its programs", () => {
+  const cfg = load(SONIC("dependent_startup = native\n"));
+  const syncd = proc(cfg, "syncd");
+  assert.equal(syncd.autostart, true);
+  assert.equal(syncd.dependent_startup, true);
+  assert.deepEqual(syncd.depends_on, [
+    { target: "rsyslogd", condition: "running" },
+    { target: "wait-interfaces", condition: "completed" },
+  ]);
+  assert.deepEqual(proc(cfg, "either").depends_on, [{ target: "syncd", condition: "running", or: ["completed"] }]);
+  assert.equal(proc(cfg, "rsyslogd").autostart, true);
+  assert.deepEqual(proc(cfg, "rsyslogd").depends_on, []);
+  assert.deepEqual(cfg.parseWarnings.filter((w) => w.includes("dependent_startup")), [
+    "dependent_startup=native and the plugin listener 'dependentstartup' both start programs; disable one",
+  ]);
+});
+
+Deno.test("[EXT.deps.plugin] without dependent_startup=native the plugin's keys change nothing", () => {
+  const cfg = load(SONIC(""));
+  assert.equal(proc(cfg, "syncd").autostart, false);
+  assert.deepEqual(proc(cfg, "syncd").depends_on, []);
+  assert.equal(cfg.parseWarnings.some((w) => w.includes("dependent_startup")), false);
+  assert.equal(
+    loadError(
+      SONIC("dependent_startup = native\n") +
+        prog("bad", "dependent_startup=true\ndependent_startup_wait_for=syncd:fatal\n"),
+    ),
+    "dependent_startup_wait_for state 'fatal' is not supported natively (use starting, running, exited)" +
+      WHERE("program:bad"),
+  );
+});
+
 Deno.test({
   name: "[EXT.deps.python] every config above loads in supervisord 4.2.5",
   ignore: !canAskPython,

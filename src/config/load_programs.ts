@@ -45,6 +45,8 @@ export interface ProgramContext {
   parseWarnings: string[];
   /** `[supervisord] container_mode` (extension): the default of each program's `console`. */
   containerMode?: boolean;
+  /** `[supervisord] dependent_startup=native`: the plugin's keys are read as `depends_on`. */
+  dependentStartup?: boolean;
 }
 
 const P = DEFAULTS.program;
@@ -171,6 +173,7 @@ function buildProcesses(
       );
     }
     const name = expandValue(processName, common, "process_name");
+    const deps = readDependencyKeys((key) => get(key, null), section, ctx.dependentStartup ?? false);
     const extensions = readProgramExtensions({
       get: (key) => get(key, null),
       has: (key) => ctx.reader.parser.get(section, key) !== undefined,
@@ -189,7 +192,7 @@ function buildProcesses(
       directory,
       umask,
       priority,
-      autostart,
+      autostart: autostart || deps.dependent_startup,
       autorestart,
       startsecs,
       startretries,
@@ -208,7 +211,7 @@ function buildProcesses(
       environment,
       serverurl,
       ...extensions,
-      ...readDependencyKeys((key) => get(key, null), section),
+      ...deps,
       env_file: envFileSetting(ctx, section, get, environment),
     });
   }

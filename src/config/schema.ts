@@ -167,6 +167,8 @@ export interface DependsOn {
   target: string;
   /** What every process of the target must reach (`running` when not written). */
   condition: DependencyCondition;
+  /** Further conditions any of which also meets the entry (the plugin's `target:running,exited`). */
+  or?: DependencyCondition[];
 }
 
 /** `on_dependency_failure` (extension). */
@@ -214,6 +216,8 @@ export interface HealthCheckConfig {
 export interface DependencyExtensions {
   /** `healthcheck` and its keys (or the `liveness_check_*` aliases); null = no check. */
   healthcheck: HealthCheckConfig | null;
+  /** `dependent_startup=true` read natively (`[supervisord] dependent_startup=native`): started although `autostart=false`. */
+  dependent_startup: boolean;
   /** `depends_on`: what must be met before an automatic start; empty = nothing. */
   depends_on: DependsOn[];
   /** `depends_timeout`: seconds to wait before the dependency counts as failed; 0 = forever. */
@@ -276,6 +280,7 @@ export function defaultProgramExtensions(name: string): ProgramExtensions {
 /** The dependency values of a program that sets none of the dependency keys. */
 export function defaultDependencyExtensions(): DependencyExtensions {
   return {
+    dependent_startup: false,
     depends_on: [],
     depends_timeout: 0,
     on_dependency_failure: "ignore",

@@ -83,6 +83,16 @@ export function conditionMet(
   }
 }
 
+/** True when `state` of `t` meets the entry's condition or any of its alternatives. */
+export function entryMet(t: Subprocess, dep: DependsOn, state: ProcessState, healthy: HealthyProbe): boolean {
+  return [dep.condition, ...dep.or ?? []].some((c) => conditionMet(t, c, state, healthy));
+}
+
+/** `running`, or `running or completed` for an entry with alternatives. */
+export function conditionText(dep: DependsOn): string {
+  return [dep.condition, ...dep.or ?? []].join(" or ");
+}
+
 const VERB: Readonly<Record<DependencyCondition, string>> = {
   started: "has not started",
   running: "is not running",
@@ -137,7 +147,7 @@ export class Dependencies {
     for (const dep of proc.config.depends_on) {
       const status = this.#entry(dep);
       if (status === "met") continue;
-      if (status === "wait") waiting_on.push(`${dep.target} (${dep.condition})`);
+      if (status === "wait") waiting_on.push(`${dep.target} (${conditionText(dep)})`);
       else failed ??= { target: dep.target, state: status.failed };
     }
     return { depends_on: proc.config.depends_on, waiting_on, dependency_failed: failed };
@@ -180,7 +190,7 @@ export class Dependencies {
     if (procs.length === 0) return "wait";
     let status: EntryStatus = "met";
     for (const t of procs) {
-      if (conditionMet(t, dep.condition, t.state, this.healthy)) continue;
+      if (entryMet(t, dep, t.state, this.healthy)) continue;
       const dead = t.state === ProcessState.FATAL || t.state === ProcessState.UNKNOWN ||
         (t.state === ProcessState.EXITED && !t.restartPending);
       if (dead) return { failed: processStateName(t.state) };
@@ -250,8 +260,8 @@ export class Dependencies {
       const mode = dependent.config.on_dependency_failure;
       if (mode === "ignore") continue;
       const lost = dependent.config.depends_on.find((d) =>
-        this.targets(d.target).includes(proc) && conditionMet(proc, d.condition, from, this.healthy) &&
-        !conditionMet(proc, d.condition, to, this.healthy)
+        this.targets(d.target).includes(proc) && entryMet(proc, d, from, this.healthy) &&
+        !entryMet(proc, d, to, this.healthy)
       );
       if (lost === undefined) continue;
       this.#dependencyLost(dependent, mode, lost, processStateName(to));

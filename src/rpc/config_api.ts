@@ -74,6 +74,7 @@ const COMPARED = [
   "backoff_reset_after",
   "retry_forever",
   // Extension keys (EXTENSIONS.md §2).
+  "dependent_startup",
   "depends_on",
   "depends_timeout",
   "on_dependency_failure",

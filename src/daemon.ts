@@ -39,6 +39,7 @@ import { EventBus } from "./events/events.ts";
 import { type SpawnContext, spawnOptionsFor, supplementaryGroups } from "./process/spawn_options.ts";
 import { type EngineSignal, Supervisor } from "./process/supervisor.ts";
 import { EssentialWatch } from "./process/essential.ts";
+import { Statefile } from "./process/statefile.ts";
 import { installDependencies } from "./process/dependencies.ts";
 import { installHealthChecks } from "./health/health_checks.ts";
 import { installBackoffDescriptions } from "./process/backoff_describe.ts";
@@ -136,10 +137,13 @@ export async function startDaemon(
   const exit = (line: string, status: number) => essential.shutdownWith(line, status);
   const health = installHealthChecks(sup, { exit });
   installDependencies(sup, { healthy: (proc) => health.healthy(proc), exit });
+  let statefile: Statefile | null = null;
   let http;
   try {
     // An fcgi socket that cannot be created ends supervisord here (Python's uncaught ValueError).
     for (const group of config.groups) await sup.addProcessGroup(group);
+    // Before the first pass, so a remembered operator stop holds the autostart.
+    if (options.statefile !== null) statefile = new Statefile(options.statefile, sup, rt.fs, logger);
     http = await openDaemonHttp({ rt, logger, options, config, supervisor: sup, reread: run.reread });
   } catch (e) {
     for (const group of sup.groups.values()) await group.close();
@@ -156,6 +160,7 @@ export async function startDaemon(
 
   const outcome = await runEngine(rt, sup, logger, http, hooks);
   essential.close();
+  statefile?.close();
   for (const off of unsubscribe) off();
   await http.close();
   for (const group of sup.groups.values()) await group.close();

@@ -33,6 +33,7 @@ import { readSupervisordExtensions } from "./load_extensions.ts";
 import { supervisordEnvFile } from "./env_file_load.ts";
 import { applyShellExpansion, shellExpansionOn } from "./shell_expansion.ts";
 import { strictKeysMode, unknownKeyMessages } from "./strict_keys.ts";
+import { statefilePath } from "./statefile_key.ts";
 import { rpcInterfacesFromParser, serverConfigsFromParser } from "./load_servers.ts";
 import { DEFAULTS, MAIN_RPCINTERFACE_FACTORY, type SupervisorConfig, type SupervisordSection } from "./schema.ts";
 
@@ -335,6 +336,7 @@ function readSupervisordSection(
     nocleanup,
     strip_ansi,
     environment,
+    statefile: statefilePath(reader.get("supervisord", "statefile", null, { here }), here, probe),
     ...readSupervisordExtensions((key) => reader.get("supervisord", key, null, { here })),
   };
 }

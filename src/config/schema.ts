@@ -92,6 +92,8 @@ export interface SupervisordSection extends SupervisordExtensions {
   strip_ansi: boolean;
   /** Variables added to every child's environment (`environment`). */
   environment: Record<string, string>;
+  /** `statefile` (extension, EXTENSIONS.md §7): where operator stops are remembered; null when unset. */
+  statefile: string | null;
 }
 
 /** One process of a program, eventlistener or fcgi-program section (SURFACE §3.5). */

@@ -125,6 +125,7 @@ export function serverOptions(config: SupervisorConfig, overrides: OptionOverrid
     console_format: s.console_format,
     console_color: s.console_color,
     essential_exitcode: s.essential_exitcode,
+    statefile: s.statefile,
   };
 }
 

@@ -150,6 +150,7 @@ export class ProcessControl {
     if (proc.state === ProcessState.UNKNOWN) {
       return fail("unknown_state", `${proc.name} is in an unknown process state`);
     }
+    proc.operatorStopped = false;
     proc.spawn();
     if (proc.spawnerr) return fail("spawn_error", proc.spawnerr);
     proc.transition(this.supervisor.host.runtime.clock.monotonic());
@@ -171,8 +172,14 @@ export class ProcessControl {
       proc.cancelRestart();
       return fail("not_running", `${proc.name} is not running`);
     }
+    // Flagged before the stop, so the state changes it causes already see the flag (statefile).
+    const was = proc.operatorStopped;
+    proc.operatorStopped = true;
     const msg = proc.stop();
-    if (msg !== null) return fail("failed", msg);
+    if (msg !== null) {
+      proc.operatorStopped = was;
+      return fail("failed", msg);
+    }
     if (opts.wait === false || STOPPED_STATES.has(proc.state)) return OK;
     return this.#untilStopped(proc);
   }

@@ -81,6 +81,12 @@ export class Subprocess {
   #child: Child | null = null;
   #listener: ListenerProtocol | null = null;
   readonly #resource = new ResourceHold();
+  /**
+   * Stopped by an operator (RPC, web UI, ctl, API) and not started by one
+   * since (extension, EXTENSIONS.md §7): automatic starts are held, the
+   * statefile remembers it across restarts. Set and cleared by process control.
+   */
+  operatorStopped = false;
   #stdinClosed = false;
 
   /**

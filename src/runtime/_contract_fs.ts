@@ -196,11 +196,14 @@ export const fsCases: ContractCase[] = [
     rt.stdout.write("");
     assert.equal(typeof rt.stderr.isTerminal(), "boolean");
   }],
-  ["fs openWriteSync: a pipe is not seekable; a regular file and /dev/null are", async (rt) => {
+  ["fs openWriteSync: a pipe is not seekable; a regular file and /dev/null are; sync() flushes", async (rt) => {
     await withTempDir(rt, (dir) => {
       const file = rt.fs.openWriteSync(`${dir}/log`, "append");
       const devNull = rt.fs.openWriteSync("/dev/null", "append");
       assert.deepEqual([file.seekable(), devNull.seekable()], [true, true]);
+      file.write(new TextEncoder().encode("synced\n"));
+      file.sync();
+      assert.equal(new TextDecoder().decode(rt.fs.readFileSync(`${dir}/log`)), "synced\n");
       file.close();
       devNull.close();
       return Promise.resolve();

@@ -104,6 +104,7 @@ function openWriteSync(path: string, how: WriteOpenMode, mode?: number): SyncWri
     },
     stat: () => wrapSync(() => toInfo(fs.fstatSync(fd))),
     seekable: () => wrapSync(() => seekable(fs.fstatSync(fd).mode, () => isatty(fd))),
+    sync: () => wrapSync(() => fs.fsyncSync(fd)),
     close() {
       if (closed) return;
       closed = true;

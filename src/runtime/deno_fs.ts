@@ -102,6 +102,7 @@ function openWriteSync(path: string, how: WriteOpenMode, mode?: number): SyncWri
     },
     stat: () => wrapSync(() => toInfo(file.statSync())),
     seekable: () => wrapSync(() => seekable(file.statSync().mode ?? 0, () => file.isTerminal())),
+    sync: () => wrapSync(() => file.syncSync()),
     close() {
       if (closed) return;
       closed = true;

@@ -193,6 +193,8 @@ export class FakeFileSystem implements FileSystem {
       },
       stat: () => infoOf(node),
       seekable: () => node.type !== S_IFIFO && node.type !== S_IFSOCK,
+      // Writes land in the node at once: nothing to flush.
+      sync: () => {},
       close: () => void (closed = true),
     };
   }

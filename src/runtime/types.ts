@@ -345,6 +345,8 @@ export interface SyncWriteFile {
    * ESPIPE. Regular files and devices such as `/dev/null` seek.
    */
   seekable(): boolean;
+  /** fsync(2): the data written so far is on disk before this returns (an atomic replace: temp, sync, rename). */
+  sync(): void;
   /** Closes the descriptor; later calls do nothing. */
   close(): void;
 }

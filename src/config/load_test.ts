@@ -30,6 +30,7 @@ Deno.test("[CFG.supervisord.logfile_maxbytes,CFG.supervisord.logfile_backups,CFG
     console_format: "prefixed",
     console_color: "auto",
     essential_exitcode: null,
+    statefile: null,
   });
   assert.deepEqual(cfg.groups, []);
   assert.deepEqual(cfg.servers, []);

@@ -15,7 +15,7 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { ForegroundDaemon } from "./_daemon.ts";
-import { fixedEnv, ourEntryName, tempDir } from "./_harness.ts";
+import { fixedEnv, ourCommand, ourEntryName, run, tempDir } from "./_harness.ts";
 import { canAskPython, pythonLoadErrors } from "./_python_accepts.ts";
 import { rpcCall } from "./_rpc.ts";
 
@@ -175,11 +175,58 @@ Deno.test(`[EXT.health.exectimeout] an exec probe past its timeout is killed wit
   await d.exited;
 });
 
+const withDepsConf = (port: number) =>
+  HEAD + `
+[supervisorctl]
+serverurl=unix://%(here)s/sv.sock
+
+[program:db]
+command=/bin/sh -c 'sleep 0.5; exec python3 -m http.server ${port} --bind 127.0.0.1'
+startsecs=0
+autostart=false
+healthcheck=tcp://127.0.0.1:${port}
+healthcheck_start_interval=100ms
+healthcheck_retries=100
+
+[program:web]
+command=/bin/sleep 1000
+startsecs=0
+autostart=false
+depends_on=db:healthy
+`;
+
+Deno.test(`[EXT.ctl.withdeps,EXT.ctl.health] ctl start --with-deps starts db, waits until healthy, then web; ctl health exits 0/1 (${ourEntryName()})`, async () => {
+  using tmp = tempDir("svts-health-");
+  using d = start(tmp.path, withDepsConf(await freePort()));
+  await d.waitFor(/supervisord started with pid/);
+  const conf = join(tmp.path, "supervisord.conf");
+  const ctl = (...args: string[]) =>
+    run([...ourCommand(), "ctl", "-c", conf, ...args], { cwd: tmp.path, env: fixedEnv(), timeoutMs: 60_000 });
+  const r = await ctl("start", "--with-deps", "web");
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.deepEqual(r.stdout.trim().split("\n"), ["db: started", "web: started"]);
+  const lines = d.lines();
+  const healthy = lines.findIndex((l) => l === "INFO health: 'db' is healthy");
+  assert.ok(healthy >= 0 && healthy < lines.findIndex((l) => /spawned: 'web'/.test(l)));
+  assert.ok(!lines.some((l) => /although dependency/.test(l)), "no override: db was healthy first");
+  const ok = await ctl("health");
+  assert.deepEqual([ok.code, ok.stdout.trim()], [0, "healthy"]);
+  const stopped = await ctl("stop", "db");
+  assert.equal(stopped.code, 0);
+  const bad = await ctl("health");
+  assert.equal(bad.code, 1, bad.stdout);
+  assert.match(bad.stdout, /^unhealthy: /);
+  d.signal("SIGTERM");
+  await d.exited;
+});
+
 Deno.test({
   name: `[EXT.health.python] the configs above load in supervisord 4.2.5 (${ourEntryName()})`,
   ignore: !canAskPython,
   fn() {
-    const texts = [gateConf(8080), flipConf(8081), execConf].map((t) => t.replaceAll("%(here)s", "{TMP}"));
+    const texts = [gateConf(8080), flipConf(8081), execConf, withDepsConf(8082)].map((t) =>
+      t.replaceAll("%(here)s", "{TMP}")
+    );
     assert.deepEqual(pythonLoadErrors(texts), texts.map(() => null));
   },
 });

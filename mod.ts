@@ -56,12 +56,14 @@ export type { ConfigHost, LoadOptions } from "./src/config/load.ts";
 export { ConfigError } from "./src/config/errors.ts";
 export type { GroupEntry, LogLevelName, PasswdEntry } from "./src/config/datatypes.ts";
 export type { EnvFileRef, EnvFileSetting } from "./src/config/env_file.ts";
+export type { CronSpec } from "./src/config/cron_expr.ts";
 export type {
   AutoRestart,
   BackoffKind,
   ConsoleColor,
   ConsoleFormat,
   ConsoleTarget,
+  CronConfig,
   DependencyCondition,
   DependencyExtensions,
   DependsOn,

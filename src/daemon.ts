@@ -43,6 +43,7 @@ import { Statefile } from "./process/statefile.ts";
 import { installDependencies } from "./process/dependencies.ts";
 import { installHealthChecks } from "./health/health_checks.ts";
 import { installBackoffDescriptions } from "./process/backoff_describe.ts";
+import { installCronJobs } from "./process/cron_jobs.ts";
 import { type Runtime, RuntimeError } from "./runtime/types.ts";
 import { createPluginContext, type PluginContext } from "./rpc/plugin_context.ts";
 import type { XmlRpcValue } from "./rpc/xmlrpc_value.ts";
@@ -251,6 +252,7 @@ function createEngine(
     identifier: options.identifier,
   });
   installBackoffDescriptions(sup);
+  installCronJobs(sup);
   return sup;
 }
 

@@ -29,6 +29,7 @@ import { pyRepr } from "./pyrepr.ts";
 import type { Expansions, OptionReader } from "./_reader.ts";
 import { readProgramExtensions } from "./load_extensions.ts";
 import { readDependencyKeys } from "./load_dependencies.ts";
+import { cronAutorestartWarning, cronAutostartDefault, readCronKeys } from "./load_cron.ts";
 import { envFileRefs } from "./env_file.ts";
 import { dirname, isAbs } from "./pypath.ts";
 import { AUTO_LOGFILE, compareConfigs, DEFAULTS, type LogfileTarget, type ProcessConfig } from "./schema.ts";
@@ -103,7 +104,8 @@ function buildProcesses(
   const need = (opt: string, fallback: string) => ctx.reader.need(section, opt, fallback, common);
 
   const priority = integer(need("priority", P.priority));
-  const autostart = boolean(need("autostart", P.autostart));
+  const has = (key: string) => ctx.reader.parser.get(section, key) !== undefined;
+  const autostart = boolean(need("autostart", cronAutostartDefault(has, P.autostart)));
   const autorestart = autoRestart(need("autorestart", P.autorestart));
   const startsecs = integer(need("startsecs", P.startsecs));
   const startretries = integer(need("startretries", P.startretries));
@@ -176,7 +178,7 @@ function buildProcesses(
     const deps = readDependencyKeys((key) => get(key, null), section, ctx.dependentStartup ?? false);
     const extensions = readProgramExtensions({
       get: (key) => get(key, null),
-      has: (key) => ctx.reader.parser.get(section, key) !== undefined,
+      has,
       name,
       containerMode: ctx.containerMode ?? false,
       listener: section.startsWith("eventlistener:"),
@@ -186,6 +188,11 @@ function buildProcesses(
       const keySet = ctx.reader.parser.get(section, `${channel}_logfile`) !== undefined;
       if (ctx.containerMode && extensions.console[channel] !== null && !keySet) logs[`${channel}_logfile`] = null;
     }
+    const cron = readCronKeys((key) => get(key, null));
+    if (cron !== null && section.startsWith("eventlistener:")) {
+      throw new ValueConversionError(`cron is not supported in [${section}]`);
+    }
+    if (cron !== null && autorestart !== false) ctx.parseWarnings.push(cronAutorestartWarning(section, name));
     processes.push({
       name,
       command,
@@ -213,6 +220,7 @@ function buildProcesses(
       ...extensions,
       ...deps,
       env_file: envFileSetting(ctx, section, get, environment),
+      ...(cron === null ? {} : { cron }),
     });
   }
   return processes.sort(compareConfigs);

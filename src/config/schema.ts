@@ -11,6 +11,7 @@
  * @module
  */
 
+import type { CronSpec } from "./cron_expr.ts";
 import type { LogLevelName } from "./datatypes.ts";
 import type { EnvFileSetting } from "./env_file.ts";
 import { EVENT_PARENTS } from "../event_types.ts";
@@ -158,6 +159,20 @@ export interface ProcessConfig extends ProgramExtensions, DependencyExtensions {
   environment: Record<string, string>;
   /** `SUPERVISOR_SERVER_URL` for this process; null means computed (AUTO). */
   serverurl: string | null;
+  /** `cron` and its keys (EXTENSIONS.md §9); absent or null = not scheduled. */
+  cron?: CronConfig | null;
+}
+
+/** A program's schedule (EXTENSIONS.md §9, load_cron.ts). */
+export interface CronConfig {
+  /** `cron`: when to start it. */
+  start: CronSpec;
+  /** `cron_stop`: when to stop it; null = never. */
+  stop: CronSpec | null;
+  /** `cron_timezone` (an IANA name); null = the host's zone. */
+  timezone: string | null;
+  /** `cron_overlap`: what a fire time that finds the job running does. */
+  overlap: "skip" | "restart";
 }
 
 /** A `depends_on` condition (EXTENSIONS.md §2). */

@@ -82,6 +82,8 @@ const COMPARED = [
   "healthcheck",
   // Extension keys (EXTENSIONS.md §5).
   "env_file",
+  // Extension keys (EXTENSIONS.md §9; the parsed sets compare through their source text).
+  "cron",
 ] as const satisfies readonly (keyof ProcessConfig)[];
 
 // Fails to compile when ProcessConfig gains a field that is not compared: decide, then list it.

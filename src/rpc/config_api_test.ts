@@ -1,4 +1,5 @@
 import { deepEqual, equal, ok, rejects } from "node:assert/strict";
+import { parseCron } from "../config/cron_expr.ts";
 import { ConfigError } from "../config/errors.ts";
 import type { ProcessConfig, ProcessGroupConfig } from "../config/schema.ts";
 import { programConfig } from "../process/_testing.ts";
@@ -149,6 +150,7 @@ Deno.test("[RPC.configeq] every compared option makes a difference; AUTO on eith
       tls_verify: true,
     },
     env_file: { files: [{ path: "/app.env", optional: false }], explicit: [] },
+    cron: { start: parseCron("@daily"), stop: null, timezone: null, overlap: "skip" },
   };
   for (const [key, value] of Object.entries(changed)) {
     ok(!processConfigsEqual(base, { ...base, [key]: value }), `${key} is compared`);

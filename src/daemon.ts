@@ -158,6 +158,8 @@ export async function startDaemon(
   // Python logs "started" only once the pidfile is written (MLOG.pidfail replaces it).
   const pidfileWritten = await writePidfile(rt, logger, options.pidfile);
   if (pidfileWritten) logger.info(`supervisord started with pid ${rt.pid}`);
+  const notice = run.first ? rt.platformNotice() : null;
+  if (notice !== null) logger.warn(notice);
 
   const outcome = await runEngine(rt, sup, logger, http, hooks);
   essential.close();

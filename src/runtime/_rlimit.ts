@@ -41,11 +41,6 @@ export const RESOURCES: Readonly<Record<RlimitResource, ResourceInfo>> = {
   nofile: { number: 7, name: "RLIMIT_NOFILE", procLabel: "Max open files", prlimitOption: "--nofile" },
 };
 
-/** True on the platforms whose resource numbers {@linkcode RESOURCES} holds. */
-export function ffiPlatform(os: string, arch: string): boolean {
-  return os === "linux" && ["x86_64", "x64", "aarch64", "arm64"].includes(arch);
-}
-
 /** A `rlim_t` (u64) as the seam's number: RLIM_INFINITY becomes -1. */
 export function fromRlim(value: bigint): number {
   return Number(BigInt.asIntN(64, value));

@@ -4,15 +4,7 @@
  */
 
 import assert from "node:assert/strict";
-import {
-  checkRlimitArgs,
-  ffiPlatform,
-  fromRlim,
-  parseProcLimits,
-  prlimitArgs,
-  prlimitErrnoCode,
-  toRlim,
-} from "./_rlimit.ts";
+import { checkRlimitArgs, fromRlim, parseProcLimits, prlimitArgs, prlimitErrnoCode, toRlim } from "./_rlimit.ts";
 
 const PROC_LIMITS = `Limit                     Soft Limit           Hard Limit           Units     
 Max cpu time              unlimited            unlimited            seconds   
@@ -50,9 +42,4 @@ Deno.test("the prlimit fallback: its arguments and its error texts", () => {
   assert.equal(prlimitErrnoCode(text), "EPERM");
   assert.equal(prlimitErrnoCode("prlimit: …: Invalid argument"), "EINVAL");
   assert.equal(prlimitErrnoCode("something else"), "UNKNOWN");
-});
-
-Deno.test("FFI is used on Linux x86_64 and aarch64 only", () => {
-  assert.ok(ffiPlatform("linux", "x86_64") && ffiPlatform("linux", "arm64") && ffiPlatform("linux", "x64"));
-  assert.ok(!ffiPlatform("darwin", "aarch64") && !ffiPlatform("linux", "riscv64"));
 });

@@ -12,6 +12,8 @@
  */
 
 import { bunConnect } from "./bun_connect.ts";
+import { bunLibcName, bunPlatform } from "./bun_libc.ts";
+import { platformNotice, unavailableFeatures } from "./_platform.ts";
 import fs from "node:fs";
 import { hostname } from "node:os";
 import nodeProcess from "node:process";
@@ -64,8 +66,9 @@ function input(): InputStream {
 }
 
 function invokedAs(): string {
+  if (bunPlatform.selfCmdline === null) return nodeProcess.execPath;
   try {
-    return argv0FromCmdline(fs.readFileSync("/proc/self/cmdline")) ?? nodeProcess.execPath;
+    return argv0FromCmdline(fs.readFileSync(bunPlatform.selfCmdline)) ?? nodeProcess.execPath;
   } catch {
     return nodeProcess.execPath;
   }
@@ -109,6 +112,12 @@ export function createBunRuntime(): Runtime {
     onSignal: bunOnSignal,
     reapOrphans: bunReapOrphans,
     syslog: bunSyslog,
+    platformNotice: () =>
+      platformNotice(
+        nodeProcess.platform,
+        nodeProcess.arch,
+        unavailableFeatures(bunPlatform, { libc: bunLibcName() }),
+      ),
     importModule: bunImportModule,
     bindSocket: bunBindSocket,
     serve: bunServe,

@@ -1,5 +1,6 @@
 /**
- * Bun adapter, libc through `bun:ffi`: the one place that opens libc.so.6
+ * Bun adapter, libc through `bun:ffi`: the one place that opens the C
+ * library (the names _platform.ts gives for this platform, tried in order)
  * for the Bun adapter's system calls (waitpid, getrlimit/setrlimit, syslog,
  * pipe2/fcntl/close). `bun:ffi` is loaded lazily with `import.meta.require`,
  * so Deno can import and type-check the files that use it, and it works in
@@ -12,7 +13,10 @@
  */
 
 import nodeProcess from "node:process";
-import { ffiPlatform } from "./_rlimit.ts";
+import { type PlatformProfile, platformProfile } from "./_platform.ts";
+
+/** This host's platform choices. */
+export const bunPlatform: PlatformProfile = platformProfile(nodeProcess.platform, nodeProcess.arch);
 
 /** A C function declaration as `bun:ffi` takes it. */
 export interface FfiDeclaration {
@@ -35,27 +39,44 @@ export interface BunLibc {
   errno(): number;
 }
 
+let opened: string | null | undefined;
+
+/** The C library name FFI opened on this host, or null when none did. */
+export function bunLibcName(): string | null {
+  if (opened === undefined) openBunLibc({});
+  return opened ?? null;
+}
+
 /**
- * Opens `declarations` from libc.so.6 (with `__errno_location` added).
+ * Opens `declarations` from the platform's C library (with its errno
+ * function added), trying each of the platform's names.
  *
  * @returns The functions, or null where FFI cannot reach libc.
  */
 export function openBunLibc(declarations: Record<string, FfiDeclaration>): BunLibc | null {
-  if (!ffiPlatform(nodeProcess.platform, nodeProcess.arch)) return null;
+  let ffi: BunFfi;
   try {
-    const ffi = (import.meta as unknown as { require(id: string): BunFfi }).require("bun:ffi");
-    const { symbols } = ffi.dlopen("libc.so.6", {
-      ...declarations,
-      __errno_location: { args: [], returns: "ptr" },
-    });
-    return {
-      symbols,
-      errno: () => {
-        const where = symbols.__errno_location!() as number | null;
-        return where === null || where === 0 ? 0 : ffi.read.i32(where, 0);
-      },
-    };
+    ffi = (import.meta as unknown as { require(id: string): BunFfi }).require("bun:ffi");
   } catch {
+    opened = null;
     return null;
   }
+  const errnoSymbol = bunPlatform.errnoSymbol;
+  for (const name of opened ? [opened] : bunPlatform.libcNames) {
+    try {
+      const { symbols } = ffi.dlopen(name, { ...declarations, [errnoSymbol]: { args: [], returns: "ptr" } });
+      opened = name;
+      return {
+        symbols,
+        errno: () => {
+          const where = symbols[errnoSymbol]!() as number | null;
+          return where === null || where === 0 ? 0 : ffi.read.i32(where, 0);
+        },
+      };
+    } catch {
+      // the next name
+    }
+  }
+  opened ??= null;
+  return null;
 }

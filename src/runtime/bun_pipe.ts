@@ -30,7 +30,7 @@
 import type { ByteWriter } from "./types.ts";
 import { BrokenPipeError, errnoName, errorForCode, strerror } from "./errors.ts";
 import { mapError } from "./_map_error.ts";
-import { openBunLibc } from "./bun_libc.ts";
+import { bunPlatform, openBunLibc } from "./bun_libc.ts";
 
 const O_CLOEXEC = 0o2000000;
 const O_NONBLOCK = 0o4000;
@@ -48,6 +48,7 @@ let libc: PipeLibc | null | undefined;
 
 function openLibc(): PipeLibc | null {
   if (libc !== undefined) return libc;
+  if (!bunPlatform.linuxSyscalls) return libc = null;
   const lib = openBunLibc({
     pipe2: { args: ["ptr", "i32"], returns: "i32" },
     fcntl: { args: ["i32", "i32", "i32"], returns: "i32" },

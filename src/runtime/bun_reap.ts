@@ -12,7 +12,7 @@ import fs from "node:fs";
 import nodeProcess from "node:process";
 import type { ExitStatus } from "./types.ts";
 import { type ProcReader, reapOrphans, SpawnedPids } from "./_orphans.ts";
-import { openBunLibc } from "./bun_libc.ts";
+import { bunPlatform, openBunLibc } from "./bun_libc.ts";
 
 /** Children started by `bunSpawn` that have not exited yet. */
 export const bunSpawned = new SpawnedPids();
@@ -25,6 +25,7 @@ let waitpid: WaitpidFn | null | undefined;
 
 function openWaitpid(): typeof waitpid {
   if (waitpid !== undefined) return waitpid;
+  if (bunPlatform.procRoot === null) return waitpid = null;
   const lib = openBunLibc({ waitpid: { args: ["i32", "ptr", "i32"], returns: "i32" } });
   waitpid = (lib?.symbols["waitpid"] as unknown as WaitpidFn | undefined) ?? null;
   return waitpid;

@@ -1,5 +1,5 @@
 /**
- * Bun adapter, resource limits: getrlimit(2)/setrlimit(2) from libc.so.6
+ * Bun adapter, resource limits: getrlimit(2)/setrlimit(2) from libc
  * through `bun:ffi` (bun_libc.ts); the errno of a failed call is read at once from
  * `__errno_location()`. Where FFI is not available, limits are read from
  * /proc/self/limits and set by running util-linux `prlimit --pid <own pid>`.
@@ -14,10 +14,10 @@ import fs from "node:fs";
 import nodeProcess from "node:process";
 import type { Rlimit, RlimitResource } from "./types.ts";
 import { errnoName, RuntimeError } from "./errors.ts";
-import { openBunLibc } from "./bun_libc.ts";
+import { bunPlatform, openBunLibc } from "./bun_libc.ts";
+import { numberToRlim, rlimToNumber } from "./_platform.ts";
 import {
   checkRlimitArgs,
-  fromRlim,
   parseProcLimits,
   prlimitArgs,
   prlimitErrnoCode,
@@ -25,7 +25,6 @@ import {
   type RlimitFunctions,
   type RlimitMechanism,
   setRlimitError,
-  toRlim,
 } from "./_rlimit.ts";
 
 interface Libc {
@@ -39,6 +38,7 @@ let libc: Libc | null | undefined;
 /** libc's rlimit functions, opened once; null when FFI cannot reach them. */
 function openLibc(): Libc | null {
   if (libc !== undefined) return libc;
+  if (bunPlatform.rlimitNumbers === null) return libc = null;
   const lib = openBunLibc({
     getrlimit: { args: ["i32", "ptr"], returns: "i32" },
     setrlimit: { args: ["i32", "ptr"], returns: "i32" },
@@ -53,29 +53,37 @@ function openLibc(): Libc | null {
 
 function ffiGet(lib: Libc, resource: RlimitResource): Rlimit | null {
   const buf = new BigUint64Array(2);
-  if (lib.getrlimit(RESOURCES[resource].number, buf) !== 0) return null;
-  return { soft: fromRlim(buf[0]!), hard: fromRlim(buf[1]!) };
+  if (lib.getrlimit(resourceNumber(resource), buf) !== 0) return null;
+  return { soft: rlimToNumber(bunPlatform, buf[0]!), hard: rlimToNumber(bunPlatform, buf[1]!) };
 }
 
 function ffiSet(lib: Libc, resource: RlimitResource, soft: number, hard: number): void {
-  const buf = new BigUint64Array([toRlim(soft), toRlim(hard)]);
-  if (lib.setrlimit(RESOURCES[resource].number, buf) === 0) return;
+  const buf = new BigUint64Array([numberToRlim(bunPlatform, soft), numberToRlim(bunPlatform, hard)]);
+  if (lib.setrlimit(resourceNumber(resource), buf) === 0) return;
   throw setRlimitError(resource, soft, hard, errnoName(lib.errno()) ?? "EPERM");
 }
 
+function resourceNumber(resource: RlimitResource): number {
+  return bunPlatform.rlimitNumbers![resource];
+}
+
 function procGet(resource: RlimitResource): Rlimit | null {
+  if (bunPlatform.selfLimits === null) return null;
   try {
-    return parseProcLimits(fs.readFileSync("/proc/self/limits", "utf8"), resource);
+    return parseProcLimits(fs.readFileSync(bunPlatform.selfLimits, "utf8"), resource);
   } catch {
     return null;
   }
 }
 
 function prlimitSet(resource: RlimitResource, soft: number, hard: number): void {
+  if (bunPlatform.prlimit === null) {
+    throw new RuntimeError(`setrlimit ${RESOURCES[resource].name}: not available on ${bunPlatform.os}`, "ENOSYS");
+  }
   const args = prlimitArgs(nodeProcess.pid, resource, soft, hard);
-  const out = spawnSync("prlimit", args, { stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
+  const out = spawnSync(bunPlatform.prlimit, args, { stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
   if (out.error !== undefined) {
-    throw new RuntimeError(`setrlimit ${RESOURCES[resource].name}: cannot run prlimit`, "ENOSYS", {
+    throw new RuntimeError(`setrlimit ${RESOURCES[resource].name}: cannot run ${bunPlatform.prlimit}`, "ENOSYS", {
       cause: out.error,
     });
   }

@@ -10,9 +10,8 @@
  * @module
  */
 
-import nodeProcess from "node:process";
 import { RuntimeError } from "./errors.ts";
-import { ffiPlatform } from "./_rlimit.ts";
+import { bunPlatform, openBunLibc } from "./bun_libc.ts";
 import {
   ADDRINFO_ADDR_OFFSET,
   ADDRINFO_FAMILY_OFFSET,
@@ -37,7 +36,7 @@ let libc: SocketLibc | null | undefined;
 
 function open(): SocketLibc | null {
   const ffi = (import.meta as unknown as { require(id: string): BunFfi }).require("bun:ffi");
-  const { symbols: s } = ffi.dlopen("libc.so.6", {
+  const lib = openBunLibc({
     socket: { args: ["i32", "i32", "i32"], returns: "i32" },
     setsockopt: { args: ["i32", "i32", "i32", "ptr", "u32"], returns: "i32" },
     bind: { args: ["i32", "ptr", "u32"], returns: "i32" },
@@ -46,8 +45,9 @@ function open(): SocketLibc | null {
     getaddrinfo: { args: ["ptr", "ptr", "ptr", "ptr"], returns: "i32" },
     freeaddrinfo: { args: ["ptr"], returns: "void" },
     gai_strerror: { args: ["i32"], returns: "cstring" },
-    __errno_location: { args: [], returns: "ptr" },
   });
+  if (lib === null) return null;
+  const s = lib.symbols;
   const call = (name: string, ...args: unknown[]) => s[name]!(...args);
   const lookupIpv4 = (host: string): Uint8Array | number => {
     const hints = new Uint8Array(ADDRINFO_SIZE);
@@ -70,10 +70,7 @@ function open(): SocketLibc | null {
     bind: (fd, addr) => call("bind", fd, addr, addr.length) as number,
     listen: (fd, backlog) => call("listen", fd, backlog) as number,
     close: (fd) => call("close", fd) as number,
-    errno: () => {
-      const where = call("__errno_location") as number | null;
-      return where === null || where === 0 ? 0 : ffi.read.i32(where, 0);
-    },
+    errno: lib.errno,
     lookupIpv4,
     gaiStrerror: (code) => String(call("gai_strerror", code)),
   };
@@ -82,7 +79,7 @@ function open(): SocketLibc | null {
 function openLibc(): SocketLibc {
   if (libc === undefined) {
     libc = null;
-    if (ffiPlatform(nodeProcess.platform, nodeProcess.arch)) {
+    if (bunPlatform.linuxSyscalls) {
       try {
         libc = open();
       } catch {
@@ -90,7 +87,9 @@ function openLibc(): SocketLibc {
       }
     }
   }
-  if (libc === null) throw new RuntimeError("bindSocket: libc is not reachable through FFI", "ENOSYS");
+  if (libc === null) {
+    throw new RuntimeError(`bindSocket: not available on ${bunPlatform.os} (needs Linux libc through FFI)`, "ENOSYS");
+  }
   return libc;
 }
 

@@ -33,6 +33,7 @@ import type {
   StdioMode,
 } from "./types.ts";
 import { buildShimCommand, findSetpriv } from "./exec_shim.ts";
+import { bunPlatform } from "./bun_libc.ts";
 import { mapError } from "./_map_error.ts";
 import { bunSpawned } from "./bun_reap.ts";
 import { openPipe, type OwnedFd, pipeReadable, pipeWriter, setNonBlocking, stdinWriter } from "./bun_pipe.ts";
@@ -89,7 +90,7 @@ let setpriv: string | null | undefined;
 
 /** Starts a child through the exec shim. */
 export function bunSpawn(opts: SpawnOptions): Child {
-  if (opts.groups !== undefined) setpriv ??= findSetpriv((p) => existsSync(p));
+  if (opts.groups !== undefined && bunPlatform.setpriv) setpriv ??= findSetpriv((p) => existsSync(p));
   const shim = buildShimCommand(opts, setpriv ?? null);
   const errMode = opts.redirectStderr === true ? "ignore" : stdio(opts.stderr);
   const slots = openSlots([stdio(opts.stdin), stdio(opts.stdout), errMode], opts.stdinSocket);

@@ -21,6 +21,16 @@ import { stdinCases } from "./_contract_stdin.ts";
 import { rlimitCases } from "./_contract_rlimit.ts";
 import { importCases } from "./_contract_import.ts";
 import { socketCases } from "./_contract_socket.ts";
+import type { ContractCase } from "./_contract_util.ts";
+import * as assert from "./_contract_assert.ts";
+
+/** The platform choice: the suite runs on Linux x64/arm64, where FFI opens the C library and /proc is read. */
+const platformCases: ContractCase[] = [
+  ["platformNotice(): null on Linux with a C library (nothing left out)", (rt) => {
+    assert.equal(rt.platformNotice(), null);
+    return Promise.resolve();
+  }],
+];
 
 /**
  * Registers the contract tests for `rt`.
@@ -47,6 +57,7 @@ export function runtimeContract(rt: Runtime, test: (name: string, fn: () => Prom
       ...rlimitCases,
       ...importCases,
       ...socketCases,
+      ...platformCases,
     ]
   ) {
     test(`[${rt.name}] ${name}`, () => fn(rt));

@@ -14,6 +14,8 @@
  */
 
 import { denoConnect } from "./deno_connect.ts";
+import { denoLibcName, denoPlatform } from "./deno_libc.ts";
+import { platformNotice, unavailableFeatures } from "./_platform.ts";
 import { geteuid } from "node:process";
 import type { InputStream, OutputStream, Runtime } from "./types.ts";
 import { systemClock } from "./_system_clock.ts";
@@ -69,8 +71,9 @@ function input(): InputStream {
 }
 
 function invokedAs(): string {
+  if (denoPlatform.selfCmdline === null) return Deno.execPath();
   try {
-    return argv0FromCmdline(Deno.readFileSync("/proc/self/cmdline")) ?? Deno.execPath();
+    return argv0FromCmdline(Deno.readFileSync(denoPlatform.selfCmdline)) ?? Deno.execPath();
   } catch {
     return Deno.execPath();
   }
@@ -107,6 +110,8 @@ export function createDenoRuntime(): Runtime {
     onSignal: denoOnSignal,
     reapOrphans: denoReapOrphans,
     syslog: denoSyslog,
+    platformNotice: () =>
+      platformNotice(Deno.build.os, Deno.build.arch, unavailableFeatures(denoPlatform, { libc: denoLibcName() })),
     importModule: denoImportModule,
     bindSocket: denoBindSocket,
     serve: denoServe,

@@ -1,8 +1,8 @@
 /**
  * Deno adapter, orphan reaping (see _orphans.ts): zombies among this
  * process's children that `denoSpawn` did not start are waited for by pid
- * with libc `waitpid` through `Deno.dlopen` (needs `--allow-ffi`, included in
- * `-A`). Without FFI nothing is reaped.
+ * with libc `waitpid` through `Deno.dlopen` (deno_libc.ts). Without FFI or
+ * /proc (macOS) nothing is reaped.
  *
  * Python counterpart: supervisor/options.py (`ServerOptions.waitpid`).
  * @module
@@ -10,7 +10,7 @@
 
 import type { ExitStatus } from "./types.ts";
 import { type ProcReader, reapOrphans, SpawnedPids } from "./_orphans.ts";
-import { ffiPlatform } from "./_rlimit.ts";
+import { denoPlatform, openDenoLibc } from "./deno_libc.ts";
 
 /** Children started by `denoSpawn` that have not exited yet. */
 export const denoSpawned = new SpawnedPids();
@@ -23,12 +23,8 @@ let waitpid: Deno.DynamicLibrary<typeof SYMBOLS>["symbols"]["waitpid"] | null | 
 function openWaitpid(): typeof waitpid {
   if (waitpid !== undefined) return waitpid;
   waitpid = null;
-  if (!ffiPlatform(Deno.build.os, Deno.build.arch)) return waitpid;
-  try {
-    waitpid = Deno.dlopen("libc.so.6", SYMBOLS).symbols.waitpid;
-  } catch {
-    waitpid = null;
-  }
+  if (denoPlatform.procRoot === null) return waitpid;
+  waitpid = openDenoLibc(SYMBOLS)?.waitpid ?? null;
   return waitpid;
 }
 

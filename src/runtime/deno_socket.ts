@@ -16,7 +16,7 @@
  */
 
 import { RuntimeError } from "./errors.ts";
-import { ffiPlatform } from "./_rlimit.ts";
+import { denoPlatform, ERRNO_SYMBOL, openDenoLibc } from "./deno_libc.ts";
 import {
   ADDRINFO_ADDR_OFFSET,
   ADDRINFO_FAMILY_OFFSET,
@@ -39,7 +39,7 @@ const SYMBOLS = {
   getaddrinfo: { parameters: ["buffer", "pointer", "buffer", "buffer"], result: "i32" },
   freeaddrinfo: { parameters: ["pointer"], result: "void" },
   gai_strerror: { parameters: ["i32"], result: "pointer" },
-  __errno_location: { parameters: [], result: "pointer" },
+  __errno_location: ERRNO_SYMBOL,
 } as const;
 
 /** fcntl(2) command: duplicate to the lowest fd >= arg, close-on-exec. */
@@ -51,16 +51,11 @@ let symbols: Symbols | null | undefined;
 
 function openLibc(): Symbols {
   if (symbols === undefined) {
-    symbols = null;
-    if (ffiPlatform(Deno.build.os, Deno.build.arch)) {
-      try {
-        symbols = Deno.dlopen("libc.so.6", SYMBOLS).symbols;
-      } catch {
-        symbols = null;
-      }
-    }
+    symbols = denoPlatform.linuxSyscalls ? openDenoLibc(SYMBOLS) : null;
   }
-  if (symbols === null) throw new RuntimeError("bindSocket: libc is not reachable through FFI", "ENOSYS");
+  if (symbols === null) {
+    throw new RuntimeError(`bindSocket: not available on ${denoPlatform.os} (needs Linux libc through FFI)`, "ENOSYS");
+  }
   return symbols;
 }
 

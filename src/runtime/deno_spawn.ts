@@ -15,6 +15,7 @@
  */
 
 import type { ByteWriter, Child, ExitStatus, HandledSignal, Signal, SpawnOptions, StdioMode } from "./types.ts";
+import { denoPlatform } from "./deno_libc.ts";
 import { signalName } from "./types.ts";
 import { buildShimCommand, findSetpriv } from "./exec_shim.ts";
 import { NoSuchProcessError } from "./errors.ts";
@@ -38,7 +39,7 @@ function exists(path: string): boolean {
 
 /** Starts a child through the exec shim. */
 export function denoSpawn(opts: SpawnOptions): Child {
-  if (opts.groups !== undefined) setpriv ??= findSetpriv(exists);
+  if (opts.groups !== undefined && denoPlatform.setpriv) setpriv ??= findSetpriv(exists);
   const shim = buildShimCommand(opts, setpriv ?? null);
   const options: Deno.CommandOptions = {
     args: shim.args,
@@ -116,7 +117,13 @@ export function denoKill(pid: number, signal: Signal): void {
 /** kill(pid, 0): succeeds while the process (or, for a negative pid, its group leader) exists. */
 function probeProcess(pid: number): void {
   try {
-    Deno.statSync(`/proc/${Math.abs(pid)}`);
+    if (denoPlatform.procRoot !== null) Deno.statSync(`${denoPlatform.procRoot}/${Math.abs(pid)}`);
+    else if (
+      !new Deno.Command("ps", { args: ["-p", String(Math.abs(pid))], stdout: "null", stderr: "null" }).outputSync()
+        .success
+    ) {
+      throw new Error("no such process");
+    }
   } catch {
     throw new NoSuchProcessError(`kill ${pid} 0: No such process`);
   }

@@ -8,7 +8,7 @@
  */
 
 import { cString, LOG_INFO, LOG_USER, SYSLOG_IDENT, syslogFormat } from "./_syslog.ts";
-import { ffiPlatform } from "./_rlimit.ts";
+import { openDenoLibc } from "./deno_libc.ts";
 
 const SYMBOLS = {
   openlog: { parameters: ["buffer", "i32", "i32"], result: "void" },
@@ -23,14 +23,8 @@ let libc: Libc | null | undefined;
 
 function openLibc(): Libc | null {
   if (libc !== undefined) return libc;
-  libc = null;
-  if (!ffiPlatform(Deno.build.os, Deno.build.arch)) return libc;
-  try {
-    libc = Deno.dlopen("libc.so.6", SYMBOLS).symbols;
-    libc.openlog(IDENT, 0, LOG_USER);
-  } catch {
-    libc = null;
-  }
+  libc = openDenoLibc(SYMBOLS);
+  libc?.openlog(IDENT, 0, LOG_USER);
   return libc;
 }
 

@@ -39,6 +39,7 @@ import { ManualClock } from "./fake_clock.ts";
 import { FakeStdinStream } from "./fake_stdin.ts";
 import { FakeChild, FakeExit } from "./fake_child.ts";
 import { FakeRlimits } from "./fake_rlimit.ts";
+import { platformNotice, type PlatformProfile, platformProfile, unavailableFeatures } from "./_platform.ts";
 
 export { FakeFileSystem, normalizePath } from "./fake_fs.ts";
 export { ManualClock } from "./fake_clock.ts";
@@ -70,6 +71,12 @@ export interface FakeRuntimeOptions {
   hostname?: string;
   /** What `args` reports. */
   args?: string[];
+  /**
+   * The host the runtime stands for: `os` and `arch` as Deno.build or
+   * process.platform/arch spell them (default linux/x64), and the C library
+   * FFI opened (default the platform's first name; null for none).
+   */
+  platform?: { os: string; arch: string; libc?: string | null };
 }
 
 /** An in-memory Runtime; see the module documentation. */
@@ -111,6 +118,8 @@ export class FakeRuntime implements Runtime {
   umaskValue: number;
   /** What `hostname()` reports. */
   hostnameValue: string;
+  readonly #platform: PlatformProfile;
+  readonly #platformHost: { os: string; arch: string; libc: string | null };
   #nextPid: number;
   #nextPort = 40000;
   readonly #signalHandlers = new Map<string, Set<() => void>>();
@@ -133,6 +142,13 @@ export class FakeRuntime implements Runtime {
     this.pid = opts.pid ?? 4242;
     this.#nextPid = this.pid + 1000;
     this.hostnameValue = opts.hostname ?? "fakehost";
+    const host = opts.platform ?? { os: "linux", arch: "x64" };
+    this.#platform = platformProfile(host.os, host.arch);
+    this.#platformHost = {
+      os: host.os,
+      arch: host.arch,
+      libc: host.libc === undefined ? this.#platform.libcNames[0] ?? null : host.libc,
+    };
     this.args = opts.args ?? [];
     this.fs = new FakeFileSystem({
       cwd: () => this.cwdPath,
@@ -196,6 +212,11 @@ export class FakeRuntime implements Runtime {
 
   syslog(message: string): void {
     this.syslogged.push(message);
+  }
+
+  platformNotice(): string | null {
+    const { os, arch, libc } = this.#platformHost;
+    return platformNotice(os, arch, unavailableFeatures(this.#platform, { libc }));
   }
 
   /**

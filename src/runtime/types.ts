@@ -516,6 +516,13 @@ export interface Runtime {
    * nothing when the runtime cannot reach syslog(3) (no FFI).
    */
   syslog(message: string): void;
+  /**
+   * One line naming the features this platform leaves out (no /proc on
+   * macOS, no C library reachable through FFI, ...), for the daemon to log
+   * once at start; null when everything is available. Chosen at start from
+   * the host's os, arch and which C library opened (runtime/_platform.ts).
+   */
+  platformNotice(): string | null;
 
   /**
    * Imports the ES module (TypeScript or JavaScript) at absolute `path`, as

@@ -22,7 +22,12 @@
  * @module
  */
 
-import { defaultDependencyExtensions, defaultProgramExtensions, type ProcessConfig } from "../src/config/schema.ts";
+import {
+  defaultDependencyExtensions,
+  defaultLogExtensions,
+  defaultProgramExtensions,
+  type ProcessConfig,
+} from "../src/config/schema.ts";
 import { createProcessOutput } from "../src/logging/child_output.ts";
 import { createMainLogger } from "../src/logging/main_logger.ts";
 import type { Runtime } from "../src/runtime/types.ts";
@@ -71,6 +76,7 @@ function processConfig(logfile: string): ProcessConfig {
   return {
     ...defaultProgramExtensions("numbers"),
     ...defaultDependencyExtensions(),
+    ...defaultLogExtensions(),
     name: "numbers",
     command: "",
     directory: null,

@@ -42,6 +42,7 @@ import { EssentialWatch } from "./process/essential.ts";
 import { Statefile } from "./process/statefile.ts";
 import { installDependencies } from "./process/dependencies.ts";
 import { installHealthChecks } from "./health/health_checks.ts";
+import { installLogRotationTimer } from "./process/log_rotation_timer.ts";
 import { installBackoffDescriptions } from "./process/backoff_describe.ts";
 import { installCronJobs } from "./process/cron_jobs.ts";
 import { type Runtime, RuntimeError } from "./runtime/types.ts";
@@ -255,6 +256,7 @@ function createEngine(
   });
   installBackoffDescriptions(sup);
   installCronJobs(sup);
+  installLogRotationTimer(sup, options.log_rotate_utc);
   return sup;
 }
 

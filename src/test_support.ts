@@ -7,7 +7,12 @@
  * @module
  */
 
-import { defaultDependencyExtensions, defaultProgramExtensions, type ProcessConfig } from "./config/schema.ts";
+import {
+  defaultDependencyExtensions,
+  defaultLogExtensions,
+  defaultProgramExtensions,
+  type ProcessConfig,
+} from "./config/schema.ts";
 import type { LogLevelName } from "./config/datatypes.ts";
 import { LEVEL_LABELS, LEVEL_NUMBERS, type Logger } from "./logging/types.ts";
 
@@ -16,6 +21,7 @@ export function programConfig(overrides: Partial<ProcessConfig> = {}): ProcessCo
   return {
     ...defaultProgramExtensions(overrides.name ?? "prog"),
     ...defaultDependencyExtensions(),
+    ...defaultLogExtensions(),
     name: "prog",
     command: "/bin/prog",
     directory: null,

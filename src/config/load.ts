@@ -30,6 +30,7 @@ import { type Expansions, OptionReader } from "./_reader.ts";
 import { processGroupsFromParser } from "./load_groups.ts";
 import { checkDependencies, dependentStartupWarnings, readDependentStartup } from "./load_dependencies.ts";
 import { readSupervisordExtensions } from "./load_extensions.ts";
+import { readLogRotateUtc } from "./load_log_extensions.ts";
 import { supervisordEnvFile } from "./env_file_load.ts";
 import { applyShellExpansion, shellExpansionOn } from "./shell_expansion.ts";
 import { strictKeysMode, unknownKeyMessages } from "./strict_keys.ts";
@@ -338,5 +339,6 @@ function readSupervisordSection(
     environment,
     statefile: statefilePath(reader.get("supervisord", "statefile", null, { here }), here, probe),
     ...readSupervisordExtensions((key) => reader.get("supervisord", key, null, { here })),
+    ...readLogRotateUtc((key) => reader.get("supervisord", key, null, { here })),
   };
 }

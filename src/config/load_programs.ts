@@ -28,6 +28,7 @@ import { expandValue } from "./pyformat.ts";
 import { pyRepr } from "./pyrepr.ts";
 import type { Expansions, OptionReader } from "./_reader.ts";
 import { readProgramExtensions } from "./load_extensions.ts";
+import { readLogExtensions } from "./load_log_extensions.ts";
 import { readDependencyKeys } from "./load_dependencies.ts";
 import { cronAutorestartWarning, cronAutostartDefault, readCronKeys } from "./load_cron.ts";
 import { envFileRefs } from "./env_file.ts";
@@ -219,6 +220,7 @@ function buildProcesses(
       serverurl,
       ...extensions,
       ...deps,
+      ...readLogExtensions((key) => get(key, null)),
       env_file: envFileSetting(ctx, section, get, environment),
       ...(cron === null ? {} : { cron }),
     });

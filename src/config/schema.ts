@@ -59,6 +59,8 @@ export interface SupervisordExtensions {
 
 /** The `[supervisord]` section after conversion (SURFACE §3.2). */
 export interface SupervisordSection extends SupervisordExtensions {
+  /** `log_rotate_utc` (extension): time rotation at UTC boundaries rather than local ones. */
+  log_rotate_utc: boolean;
   /** Open files supervisord needs (`minfds`); the limit is raised to it at start. */
   minfds: number;
   /** Processes supervisord needs (`minprocs`); the limit is raised to it at start. */
@@ -98,7 +100,7 @@ export interface SupervisordSection extends SupervisordExtensions {
 }
 
 /** One process of a program, eventlistener or fcgi-program section (SURFACE §3.5). */
-export interface ProcessConfig extends ProgramExtensions, DependencyExtensions {
+export interface ProcessConfig extends ProgramExtensions, DependencyExtensions, LogExtensions {
   /** The process name (`process_name` expanded). */
   name: string;
   /** The command line (`command`). */
@@ -292,6 +294,27 @@ export function defaultProgramExtensions(name: string): ProgramExtensions {
     retry_forever: false,
     env_file: null,
   };
+}
+
+/**
+ * When a log rotates by time (`*_logfile_rotate_every`): at the next full
+ * hour, midnight or Monday 00:00, or every `seconds` since the epoch.
+ */
+export type RotateEvery =
+  | { readonly kind: "hourly" | "daily" | "weekly" }
+  | { readonly kind: "every"; readonly seconds: number };
+
+/** The log rotation extension keys of a program (EXTENSIONS.md §6). */
+export interface LogExtensions {
+  /** `stdout_logfile_rotate_every`: rotate by time as well as by size; null = `none`. */
+  stdout_logfile_rotate_every: RotateEvery | null;
+  /** `stderr_logfile_rotate_every`. */
+  stderr_logfile_rotate_every: RotateEvery | null;
+}
+
+/** The log extension values of a program that uses none of the keys. */
+export function defaultLogExtensions(): LogExtensions {
+  return { stdout_logfile_rotate_every: null, stderr_logfile_rotate_every: null };
 }
 
 /** The dependency values of a program that sets none of the dependency keys. */

@@ -126,6 +126,7 @@ export function serverOptions(config: SupervisorConfig, overrides: OptionOverrid
     console_color: s.console_color,
     essential_exitcode: s.essential_exitcode,
     statefile: s.statefile,
+    log_rotate_utc: s.log_rotate_utc,
   };
 }
 

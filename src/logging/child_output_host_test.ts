@@ -6,7 +6,12 @@
  */
 
 import { deepEqual, equal, ok } from "node:assert/strict";
-import { defaultDependencyExtensions, defaultProgramExtensions, type ProcessConfig } from "../config/schema.ts";
+import {
+  defaultDependencyExtensions,
+  defaultLogExtensions,
+  defaultProgramExtensions,
+  type ProcessConfig,
+} from "../config/schema.ts";
 import type { Runtime } from "../runtime/types.ts";
 import { createProcessOutput } from "./child_output.ts";
 import { cleanupAutoChildLogs } from "./childlog_cleanup.ts";
@@ -32,6 +37,7 @@ function config(dir: string): ProcessConfig {
   return {
     ...defaultProgramExtensions("numbers"),
     ...defaultDependencyExtensions(),
+    ...defaultLogExtensions(),
     name: "numbers",
     command: "sh",
     directory: null,

@@ -84,6 +84,9 @@ const COMPARED = [
   "env_file",
   // Extension keys (EXTENSIONS.md §9; the parsed sets compare through their source text).
   "cron",
+  // Extension keys (EXTENSIONS.md §6).
+  "stdout_logfile_rotate_every",
+  "stderr_logfile_rotate_every",
 ] as const satisfies readonly (keyof ProcessConfig)[];
 
 // Fails to compile when ProcessConfig gains a field that is not compared: decide, then list it.

@@ -334,7 +334,7 @@ Deno.test("health: the process's check in its JSON; /health needs every checked 
   };
   const d = await testDaemon([programGroup("db", [{ startsecs: 0, healthcheck }])], () => ({}));
   let answer = false;
-  installHealthChecks(d.sup, () => Promise.resolve({ ok: answer, detail: answer ? "connected" : "refused" }));
+  installHealthChecks(d.sup, { run: () => Promise.resolve({ ok: answer, detail: answer ? "connected" : "refused" }) });
   const handler = createHttpHandler({
     rpc: { handle: () => Promise.reject(new Error("no rpc")) },
     routes: [apiRoute({ supervisor: d.sup, logger: d.logger, runtime: d.rt })],

@@ -31,6 +31,7 @@ Deno.test("[CFG.supervisord.logfile_maxbytes,CFG.supervisord.logfile_backups,CFG
     console_color: "auto",
     essential_exitcode: null,
     statefile: null,
+    log_rotate_utc: false,
   });
   assert.deepEqual(cfg.groups, []);
   assert.deepEqual(cfg.servers, []);

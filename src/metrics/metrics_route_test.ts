@@ -176,7 +176,7 @@ Deno.test("supervisord_process_healthy follows the health check, absent for proc
     programGroup("db", [{ startsecs: 0, healthcheck }]),
     programGroup("web", [{ startsecs: 0 }]),
   ], () => ({}));
-  installHealthChecks(d.sup, () => Promise.resolve({ ok: true, detail: "connected" }));
+  installHealthChecks(d.sup, { run: () => Promise.resolve({ ok: true, detail: "connected" }) });
   const counter = new ExitCounter(d.sup);
   const route = metricsRoute({ supervisor: d.sup, runtime: d.rt, counter }, { ...ALL, metrics_families: ["native"] });
   const read = async () => parseExposition(await (await route.handle(new Request(URL_), "/metrics")).text());

@@ -151,6 +151,8 @@ Deno.test("[RPC.configeq] every compared option makes a difference; AUTO on eith
     },
     env_file: { files: [{ path: "/app.env", optional: false }], explicit: [] },
     cron: { start: parseCron("@daily"), stop: null, timezone: null, overlap: "skip" },
+    stdout_logfile_rotate_every: { kind: "daily" },
+    stderr_logfile_rotate_every: { kind: "every", seconds: 60 },
   };
   for (const [key, value] of Object.entries(changed)) {
     ok(!processConfigsEqual(base, { ...base, [key]: value }), `${key} is compared`);

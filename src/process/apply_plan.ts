@@ -78,6 +78,7 @@ export const KEY_CLASS: { readonly [K in keyof Required<ProcessConfig>]: KeyClas
   on_dependency_failure: "in place",
   depends_section: "in place",
   healthcheck: "in place",
+  cron: "in place",
 };
 
 /** INI spellings of fields whose name differs from the key. */

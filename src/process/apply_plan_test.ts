@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import type { ProcessConfig, ProcessGroupConfig } from "../config/schema.ts";
+import { parseCron } from "../config/cron_expr.ts";
 import { programConfig } from "./_testing.ts";
 import { classifyProcess, formatPlan, KEY_CLASS, planApply } from "./apply_plan.ts";
 
@@ -71,6 +72,7 @@ Deno.test("apply plan: every ProcessConfig key is classified, and a change to it
       tls_verify: true,
     },
     env_file: { files: [{ path: "/app.env", optional: false }], explicit: [] },
+    cron: { start: parseCron("@daily"), stop: null, timezone: null, overlap: "skip" },
   };
 
   const restart = ["command", "directory", "umask", "uid", "environment", "env_file", "redirect_stderr", "serverurl"];

@@ -61,6 +61,8 @@ export const KEY_CLASS: { readonly [K in keyof Required<ProcessConfig>]: KeyClas
   stderr_logfile_maxbytes: "in place",
   stderr_events_enabled: "in place",
   stderr_syslog: "in place",
+  stdout_logfile_rotate_every: "in place",
+  stderr_logfile_rotate_every: "in place",
   console: "in place",
   console_prefix: "in place",
   essential: "in place",

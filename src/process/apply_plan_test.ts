@@ -73,6 +73,8 @@ Deno.test("apply plan: every ProcessConfig key is classified, and a change to it
     },
     env_file: { files: [{ path: "/app.env", optional: false }], explicit: [] },
     cron: { start: parseCron("@daily"), stop: null, timezone: null, overlap: "skip" },
+    stdout_logfile_rotate_every: { kind: "daily" },
+    stderr_logfile_rotate_every: { kind: "every", seconds: 60 },
   };
 
   const restart = ["command", "directory", "umask", "uid", "environment", "env_file", "redirect_stderr", "serverurl"];

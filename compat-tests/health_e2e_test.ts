@@ -18,6 +18,7 @@ import { ForegroundDaemon } from "./_daemon.ts";
 import { fixedEnv, ourCommand, ourEntryName, run, tempDir } from "./_harness.ts";
 import { canAskPython, pythonLoadErrors } from "./_python_accepts.ts";
 import { rpcCall } from "./_rpc.ts";
+import { DEMO_CONF } from "../src/demo_conf.ts";
 
 const HEAD = `[supervisord]
 logfile=%(here)s/supervisord.log
@@ -220,11 +221,24 @@ Deno.test(`[EXT.ctl.withdeps,EXT.ctl.health] ctl start --with-deps starts db, wa
   await d.exited;
 });
 
+const demoConf = (port: number) => DEMO_CONF.replace("port=127.0.0.1:9001", `port=127.0.0.1:${port}`);
+
+Deno.test(`[EXT.health.demo] the demo config: web starts once the health-checked cache is healthy (${ourEntryName()})`, async () => {
+  using tmp = tempDir("svts-health-");
+  using d = start(tmp.path, demoConf(await freePort()));
+  await d.waitFor(/spawned: 'web'/);
+  const lines = d.lines();
+  const healthy = lines.findIndex((l) => l === "INFO health: 'cache' is healthy");
+  assert.ok(healthy >= 0 && healthy < lines.findIndex((l) => /spawned: 'web'/.test(l)), lines.join("\n"));
+  d.signal("SIGTERM");
+  await d.exited;
+});
+
 Deno.test({
   name: `[EXT.health.python] the configs above load in supervisord 4.2.5 (${ourEntryName()})`,
   ignore: !canAskPython,
   fn() {
-    const texts = [gateConf(8080), flipConf(8081), execConf, withDepsConf(8082)].map((t) =>
+    const texts = [gateConf(8080), flipConf(8081), execConf, withDepsConf(8082), demoConf(9001)].map((t) =>
       t.replaceAll("%(here)s", "{TMP}")
     );
     assert.deepEqual(pythonLoadErrors(texts), texts.map(() => null));

@@ -1,10 +1,13 @@
 /**
  * The embedded demo config that `supervisord demo` runs in the foreground:
- * a few small programs that show the usual states, the control socket and
- * the HTTP server on 127.0.0.1, everything under one temp directory.
+ * a few small programs that show the usual states, a health-checked service
+ * and a program that starts once it is healthy (`depends_on`), the control
+ * socket and the HTTP server on 127.0.0.1, everything under one temp
+ * directory.
  *
  * Python counterpart: none (supervisord has no embedded config); the file is
- * an ordinary supervisord.conf and loads unchanged in Python supervisord.
+ * an ordinary supervisord.conf and loads unchanged in Python supervisord,
+ * which ignores the extension keys.
  * @module
  */
 
@@ -46,6 +49,20 @@ priority=20
 command=/bin/sh -c 'echo starting; sleep 7; echo "giving up" >&2; exit 3'
 autorestart=true
 redirect_stderr=true
+
+; a cache that is ready two seconds after it starts (it writes a ready file);
+; the health check watches for that file (ctl status shows "healthy")
+[program:cache]
+command=/bin/sh -c 'rm -f %(here)s/cache.ready; sleep 2; touch %(here)s/cache.ready; exec sleep 100000'
+healthcheck=exec:test -e %(here)s/cache.ready
+healthcheck_start_interval=250ms
+healthcheck_start_period=30s
+healthcheck_interval=5s
+
+; starts only once the cache is healthy (its description says what it waits for)
+[program:web]
+command=/bin/sh -c 'echo "web up: the cache is healthy"; exec sleep 100000'
+depends_on=cache:healthy
 
 ; configured but not started: start it with "supervisord ctl start idle"
 [program:idle]

@@ -2,7 +2,7 @@
 # Runs every check and test: format, lint, type check, seam check and the
 # library's doc lint; the examples in doc comments; the unit, example and
 # differential suites on Deno and on Bun; the compat suites against the
-# compiled binary; then writes COMPAT.md from the test names and prints one
+# compiled binary; the release binaries' build and smoke test; then writes COMPAT.md from the test names and prints one
 # closing line with the totals.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -20,9 +20,13 @@ step deno fmt --check
 step deno lint
 step deno task check
 step deno test -A --doc --reporter=dot mod.ts testing.ts $(grep -rl @example src --include=*.ts)
-step deno test -A --reporter=dot --junit-path="$out/deno.xml" src/ examples/ compat-tests/
-step bun test --reporter=junit --reporter-outfile="$out/bun.xml" ./src ./examples ./compat-tests
+step deno test -A --reporter=dot --junit-path="$out/deno.xml" src/ examples/ compat-tests/ \
+  scripts/build_test.ts scripts/check_platform_test.ts scripts/smoke_plan_test.ts
+step bun test --reporter=junit --reporter-outfile="$out/bun.xml" ./src ./examples ./compat-tests \
+  ./scripts/build_test.ts ./scripts/check_platform_test.ts ./scripts/smoke_plan_test.ts
 step deno task build
+step deno task build:all # the six release binaries and SHA256SUMS, then their smoke test
+step deno run -A scripts/smoke_binaries.ts
 if [ -x dist/supervisord ]; then
   SUPERVISOR_TS_BIN=dist/supervisord step deno test -A --reporter=dot --junit-path="$out/binary.xml" compat-tests/
 fi

@@ -94,7 +94,13 @@ export async function openDaemonHttp(input: DaemonHttpInput): Promise<DaemonHttp
   const ui = uiRoutes(ctx);
   // Exit and restart counters only when some server serves the API or /metrics.
   const counter = config.servers.some((s) => s.api || s.metrics) ? new ExitCounter(supervisor) : null;
-  const api = apiRoute({ supervisor, logger, runtime: rt, ...(counter === null ? {} : { counter }) });
+  const api = apiRoute({
+    supervisor,
+    logger,
+    runtime: rt,
+    reread: input.reread,
+    ...(counter === null ? {} : { counter }),
+  });
   const listeners = await openHttpServers(rt, logger, config.servers, {
     configfile: config.configfile,
     rpcInterfaces: makeInterfaces,

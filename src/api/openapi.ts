@@ -227,6 +227,27 @@ const SCHEMAS = {
       reasons: { type: "array", items: { type: "string" } },
     },
   },
+  ApplyPlan: {
+    type: "object",
+    required: ["dry_run", "changes"],
+    additionalProperties: false,
+    properties: {
+      dry_run: { const: true },
+      changes: {
+        type: "array",
+        items: {
+          type: "object",
+          required: ["process", "kind", "detail"],
+          additionalProperties: false,
+          properties: {
+            process: { type: "string", description: "`group:name`" },
+            kind: { enum: ["restart", "in place", "add", "remove"] },
+            detail: { type: "string", description: "Keys that changed (no environment values)" },
+          },
+        },
+      },
+    },
+  },
   RotateResults: {
     type: "object",
     required: ["results"],
@@ -390,6 +411,23 @@ export const OPENAPI = {
         responses: {
           200: { description: "Reopened", content: jsonContent(ref("Done")) },
           415: error("UNSUPPORTED_MEDIA_TYPE"),
+        },
+      },
+    },
+    "/config/apply": {
+      post: {
+        summary: "The plan of a surgical apply of the config file as it is now on disk (dry run only)",
+        requestBody: jsonBodyOf({
+          type: "object",
+          required: ["dry_run"],
+          additionalProperties: false,
+          properties: { dry_run: { const: true, description: "Must be true: only the plan is answered" } },
+        }),
+        responses: {
+          200: { description: "What would change, process by process", content: jsonContent(ref("ApplyPlan")) },
+          400: error("BAD_ARGUMENTS"),
+          415: error("UNSUPPORTED_MEDIA_TYPE"),
+          500: error("FAILED"),
         },
       },
     },

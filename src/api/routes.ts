@@ -11,6 +11,7 @@
  * | `POST /processes/{ns}/start\|stop\|restart\|signal` | control_routes.ts |
  * | `GET /processes/{ns}/logs/{stdout\|stderr}[/follow]`, `POST /logs/reopen` | log_routes.ts, sse.ts |
  * | `POST /logs/rotate`, `POST /processes/{ns}/logs/rotate` | rotate_routes.ts |
+ * | `POST /config/apply` (`{"dry_run": true}`: the plan) | config_routes.ts |
  * | `GET /events` | sse.ts |
  * | `GET /health` | here |
  *
@@ -33,6 +34,8 @@ import { OPENAPI } from "./openapi.ts";
 import type { ExitCounter } from "./exit_counter.ts";
 import { processJson } from "./process_json.ts";
 import { rotateAllRoute, rotateProcessRoute } from "./rotate_routes.ts";
+import { applyRoute } from "./config_routes.ts";
+import type { SupervisorConfig } from "../config/schema.ts";
 import { SSE_HEADERS, stateEvents } from "./sse.ts";
 
 /** The path prefix of the API. */
@@ -45,6 +48,8 @@ export interface ApiDeps {
   readonly runtime: Runtime;
   /** Restart counts (`restarts`); absent: `restarts` is null. */
   readonly counter?: ExitCounter;
+  /** Reads the config file again (`POST /config/apply`); absent: that route fails. */
+  readonly reread?: () => SupervisorConfig;
 }
 
 /** Options of {@linkcode apiRoute} (tests shorten the follow interval). */
@@ -98,6 +103,10 @@ async function dispatch(deps: ApiDeps, control: ProcessControl, opts: ApiOptions
     onlyKeys(await jsonBody(req), []);
     await deps.supervisor.reopenLogs();
     return json({ reopened: true });
+  }
+  if (parts.length === 2 && head === "config" && ns === "apply") {
+    if (req.method !== "POST") methodNotAllowed("POST");
+    return await applyRoute(deps.supervisor, deps.reread, req);
   }
   if (parts.length === 2 && head === "logs" && ns === "rotate") {
     if (req.method !== "POST") methodNotAllowed("POST");

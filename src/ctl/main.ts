@@ -13,6 +13,7 @@ import { ADMIN_COMMANDS } from "./commands_admin.ts";
 import { LOG_COMMANDS } from "./commands_logs.ts";
 import { PROCESS_COMMANDS } from "./commands_process.ts";
 import { OPS_COMMANDS } from "./commands_ops.ts";
+import { APPLY_COMMANDS } from "./commands_apply.ts";
 import { DEPS_COMMANDS, startCommand } from "./commands_deps.ts";
 import { LOGS_COMMANDS } from "./commands_merged_logs.ts";
 import { type Command, Controller, Exit } from "./controller.ts";
@@ -25,6 +26,7 @@ export const COMMANDS: ReadonlyMap<string, Command> = new Map([
   ...LOG_COMMANDS,
   ...ADMIN_COMMANDS,
   ...OPS_COMMANDS,
+  ...APPLY_COMMANDS,
   ...LOGS_COMMANDS,
   ...DEPS_COMMANDS,
   ["start", startCommand(PROCESS_COMMANDS.get("start")!)],

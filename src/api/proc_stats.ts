@@ -4,9 +4,11 @@
  * there is no background sampler, so an idle daemon reads nothing
  * (EXTENSIONS.md §8, "How CPU and RSS are read").
  *
- * CPU is `utime + stime` of `/proc/PID/stat` in clock ticks; Linux reports
- * them in USER_HZ, which is 100 on every architecture's user ABI. Memory is
- * `VmRSS` of `/proc/PID/status` (kB), which needs no page size.
+ * One file per process: `/proc/PID/stat`. CPU is `utime + stime` in clock
+ * ticks; Linux reports them in USER_HZ, which is 100 on every
+ * architecture's user ABI. Memory is its `rss` field (pages, what `VmRSS`
+ * of `/proc/PID/status` reports in kB) times the page size, read once from
+ * the auxiliary vector (`AT_PAGESZ` of `/proc/self/auxv`).
  *
  * Python counterpart: none (node_exporter's procfs collector and
  * prometheus/procfs `ProcStat` are the model).
@@ -33,20 +35,39 @@ export interface ProcStats {
  * and may itself hold spaces and parentheses, so fields are counted from
  * the last `)`. Returns null for a text that does not have the fields.
  */
-export function parseStat(text: string): { utime: number; stime: number; starttime: number; pgrp: number } | null {
+export function parseStat(
+  text: string,
+): { utime: number; stime: number; starttime: number; pgrp: number; rss: number } | null {
   const close = text.lastIndexOf(")");
   if (close === -1) return null;
   // Fields from 3 (state) on; field n is at index n - 3.
   const f = text.slice(close + 2).trim().split(/\s+/);
   const num = (n: number) => Number(f[n - 3]);
-  const out = { utime: num(14), stime: num(15), starttime: num(22), pgrp: num(5) };
+  const out = { utime: num(14), stime: num(15), starttime: num(22), pgrp: num(5), rss: num(24) };
   return Object.values(out).every(Number.isFinite) ? out : null;
 }
 
-/** The `VmRSS` of a `/proc/PID/status` text, in bytes; null when absent (a zombie, a kernel thread). */
-export function parseVmRss(text: string): number | null {
-  const m = /^VmRSS:\s+(\d+)\s+kB$/m.exec(text);
-  return m === null ? null : Number(m[1]) * 1024;
+/** `AT_PAGESZ` of an auxiliary vector (64-bit little-endian pairs of type and value); null when absent. */
+export function pageSizeOfAuxv(auxv: Uint8Array): number | null {
+  const view = new DataView(auxv.buffer, auxv.byteOffset, auxv.byteLength);
+  for (let at = 0; at + 16 <= auxv.byteLength; at += 16) {
+    const type = Number(view.getBigUint64(at, true));
+    if (type === 0) return null;
+    if (type === 6) return Number(view.getBigUint64(at + 8, true));
+  }
+  return null;
+}
+
+const pageSizes = new WeakMap<Runtime, Promise<number>>();
+
+/** The page size, read once per runtime; 4096 when the auxiliary vector cannot be read. */
+export function pageSize(rt: Runtime): Promise<number> {
+  let known = pageSizes.get(rt);
+  if (known === undefined) {
+    known = rt.fs.readFile("/proc/self/auxv").then((b) => pageSizeOfAuxv(b) ?? 4096, () => 4096);
+    pageSizes.set(rt, known);
+  }
+  return known;
 }
 
 /**
@@ -56,17 +77,10 @@ export function parseVmRss(text: string): number | null {
 export async function readProcStats(rt: Runtime, pid: number): Promise<ProcStats | null> {
   if (!(pid > 0)) return null;
   try {
-    const [statText, statusText] = await Promise.all([
-      rt.fs.readTextFile(`/proc/${pid}/stat`),
-      rt.fs.readTextFile(`/proc/${pid}/status`),
-    ]);
+    const [statText, page] = await Promise.all([rt.fs.readTextFile(`/proc/${pid}/stat`), pageSize(rt)]);
     const stat = parseStat(statText);
     if (stat === null) return null;
-    return {
-      cpuSeconds: (stat.utime + stat.stime) / USER_HZ,
-      rssBytes: parseVmRss(statusText) ?? 0,
-      startTicks: stat.starttime,
-    };
+    return { cpuSeconds: (stat.utime + stat.stime) / USER_HZ, rssBytes: stat.rss * page, startTicks: stat.starttime };
   } catch {
     return null;
   }
@@ -85,16 +99,17 @@ export async function readProcessTreeStats(rt: Runtime, pids: ReadonlySet<number
   } catch {
     return out;
   }
+  const page = await pageSize(rt);
   await Promise.all(entries.map(async (entry) => {
     const pid = Number(entry);
     const stat = await rt.fs.readTextFile(`/proc/${pid}/stat`).then(parseStat, () => null);
     if (stat === null || !pids.has(stat.pgrp)) return;
-    const rss = await rt.fs.readTextFile(`/proc/${pid}/status`).then(parseVmRss, () => null);
+    const rss = stat.rss * page;
     const prev = out.get(stat.pgrp);
     const cpu = (stat.utime + stat.stime) / USER_HZ;
     out.set(stat.pgrp, {
       cpuSeconds: (prev?.cpuSeconds ?? 0) + cpu,
-      rssBytes: (prev?.rssBytes ?? 0) + (rss ?? 0),
+      rssBytes: (prev?.rssBytes ?? 0) + rss,
       startTicks: pid === stat.pgrp ? stat.starttime : prev?.startTicks ?? stat.starttime,
     });
   }));

@@ -26,9 +26,8 @@ async function daemon(): Promise<TestDaemon & { counter: ExitCounter }> {
 function seedProc(d: TestDaemon, pid: number, ticks: [number, number], rssKb: number, pgrp = pid): void {
   d.rt.fs.seedFile(
     `/proc/${pid}/stat`,
-    `${pid} (x) S 1 ${pgrp} ${pgrp} 0 -1 0 0 0 0 0 ${ticks[0]} ${ticks[1]} 0 0 20 0 1 0 5000 0 0\n`,
+    `${pid} (x) S 1 ${pgrp} ${pgrp} 0 -1 0 0 0 0 0 ${ticks[0]} ${ticks[1]} 0 0 20 0 1 0 5000 0 ${rssKb / 4} 0\n`,
   );
-  d.rt.fs.seedFile(`/proc/${pid}/status`, `Name:\tx\nVmRSS:\t${rssKb} kB\n`);
 }
 
 async function scrape(d: TestDaemon & { counter: ExitCounter }, ext: ServerExtensions = ALL) {

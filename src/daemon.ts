@@ -40,7 +40,8 @@ import { type SpawnContext, spawnOptionsFor, supplementaryGroups } from "./proce
 import { type EngineSignal, Supervisor } from "./process/supervisor.ts";
 import { EssentialWatch } from "./process/essential.ts";
 import { Statefile } from "./process/statefile.ts";
-import { installDependencies } from "./process/dependencies.ts";
+import { type Dependencies, installDependencies } from "./process/dependencies.ts";
+import type { Subprocess } from "./process/subprocess.ts";
 import { installHealthChecks } from "./health/health_checks.ts";
 import { installLogRotationTimer } from "./process/log_rotation_timer.ts";
 import { installBackoffDescriptions } from "./process/backoff_describe.ts";
@@ -137,8 +138,10 @@ export async function startDaemon(
   const sup = createEngine(rt, logger, options, bus, console, run.carry.childNofileSoft);
   const essential = new EssentialWatch(sup, logger, options.essential_exitcode);
   const exit = (line: string, status: number) => essential.shutdownWith(line, status);
-  const health = installHealthChecks(sup, { exit });
-  installDependencies(sup, { healthy: (proc) => health.healthy(proc), exit });
+  let deps: Dependencies | null = null;
+  const onTransition = (proc: Subprocess, healthy: boolean) => deps?.healthChanged(proc, healthy);
+  const health = installHealthChecks(sup, { exit, onTransition });
+  deps = installDependencies(sup, { healthy: (proc) => health.healthy(proc), exit });
   let statefile: Statefile | null = null;
   let http;
   try {

@@ -28,7 +28,12 @@ import { expandValue } from "./pyformat.ts";
 import { abspath, dirname, join } from "./pypath.ts";
 import { type Expansions, OptionReader } from "./_reader.ts";
 import { processGroupsFromParser } from "./load_groups.ts";
-import { checkDependencies, dependentStartupWarnings, readDependentStartup } from "./load_dependencies.ts";
+import {
+  checkDependencies,
+  dependentStartupWarnings,
+  priorityWarnings,
+  readDependentStartup,
+} from "./load_dependencies.ts";
 import { readSupervisordExtensions } from "./load_extensions.ts";
 import { readLogRotateUtc } from "./load_log_extensions.ts";
 import { supervisordEnvFile } from "./env_file_load.ts";
@@ -188,6 +193,7 @@ function readConfig(configfile: string, host: ConfigHost, opts: LoadOptions): Su
     }
   }
   checkDependencies(groups, (section) => reader.parser.sectionFile(section) ?? configfile);
+  parseWarnings.push(...priorityWarnings(groups));
   if (dependentStartup) parseWarnings.push(...dependentStartupWarnings(groups));
   const servers = serverConfigsFromParser({
     reader,

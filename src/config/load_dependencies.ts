@@ -263,6 +263,29 @@ export function findCycle(edges: ReadonlyMap<string, readonly string[]>): string
 }
 
 /**
+ * The WARN lines for dependencies that `priority` contradicts (a dependent
+ * whose priority is lower, so supervisord alone would start it first):
+ * `program 'web' (priority 100) depends on 'db' (priority 200); start order follows depends_on`.
+ */
+export function priorityWarnings(groups: readonly ProcessGroupConfig[]): string[] {
+  const targets = groups.map((g) => ({ name: g.name, members: g.processes }));
+  const out: string[] = [];
+  for (const g of groups) {
+    for (const p of g.processes) {
+      for (const dep of p.depends_on) {
+        const later = (resolveTarget(dep.target, targets) ?? []).find((t) => t.priority > p.priority);
+        if (later === undefined) continue;
+        out.push(
+          `program ${pyRepr(p.name)} (priority ${p.priority}) depends on ${pyRepr(dep.target)} ` +
+            `(priority ${later.priority}); start order follows depends_on`,
+        );
+      }
+    }
+  }
+  return out;
+}
+
+/**
  * With `dependent_startup=native`, the WARN lines for the plugin's own
  * listener (an `[eventlistener:x]` whose command names
  * `supervisord_dependent_startup`): both would start the same programs.

@@ -106,6 +106,14 @@ Deno.test("[EXT.deps.errors] unknown target, self, cycle, bad condition, :health
   );
 });
 
+Deno.test("[EXT.deps.priority] a priority that contradicts depends_on is a WARN; depends_on wins", () => {
+  const cfg = load("[supervisord]\n" + prog("db", "priority=200\n") + prog("web", "priority=100\ndepends_on=db\n"));
+  assert.deepEqual(cfg.parseWarnings, [
+    "program 'web' (priority 100) depends on 'db' (priority 200); start order follows depends_on",
+  ]);
+  assert.deepEqual(load("[supervisord]\n" + prog("db") + prog("web", "depends_on=db\n")).parseWarnings, []);
+});
+
 Deno.test("[EXT.deps.errors] cycles through longer paths are found and closed", () => {
   const edges = new Map([["a", ["b"]], ["b", ["c"]], ["c", ["b"]], ["d", []]]);
   assert.deepEqual(findCycle(edges), ["b", "c", "b"]);

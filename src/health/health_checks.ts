@@ -40,6 +40,8 @@ export interface HealthOptions {
    * shutdown.
    */
   readonly exit?: (line: string, status: number) => void;
+  /** Told of every health transition (the dependencies act on `unhealthy`). */
+  readonly onTransition?: (proc: Subprocess, healthy: boolean) => void;
 }
 
 /** The health checks of one engine; `install()` plugs them in. */
@@ -51,12 +53,14 @@ export class HealthChecks {
   readonly #stoppedUnhealthy = new Set<Subprocess>();
   readonly #run: ProbeRunner;
   readonly #exit: (line: string, status: number) => void;
+  readonly #onTransition: (proc: Subprocess, healthy: boolean) => void;
 
   /**
    * @param sup The engine.
-   * @param opts The probe runner and the exit hook.
+   * @param opts The probe runner and the exit and transition hooks.
    */
   constructor(readonly sup: Supervisor, opts: HealthOptions = {}) {
+    this.#onTransition = opts.onTransition ?? (() => {});
     this.#run = opts.run ??
       ((proc) => runProbe(sup.host.runtime, proc.config.healthcheck!, () => sup.host.prepare(proc)));
     this.#exit = opts.exit ?? ((line) => {
@@ -132,10 +136,12 @@ export class HealthChecks {
     const logger = this.sup.host.logger;
     if (t.to === "healthy") {
       logger.info(`health: '${proc.name}' is healthy`);
+      this.#onTransition(proc, true);
       return;
     }
     const plural = t.count === 1 ? "failure" : "consecutive failures";
     logger.warn(`health: '${proc.name}' is unhealthy (${t.count} ${plural}: ${t.detail})`);
+    this.#onTransition(proc, false);
     const action = proc.config.healthcheck!.action;
     if (action === "none" || this.sup.mood !== SupervisorState.RUNNING) return;
     if (proc.state !== ProcessState.RUNNING && proc.state !== ProcessState.STARTING) return;

@@ -2,7 +2,7 @@ import { deepEqual, equal, ok } from "node:assert/strict";
 import type { HealthCheckConfig, ProcessConfig, ProcessGroupConfig } from "../config/schema.ts";
 import { FakeRuntime } from "../runtime/fake.ts";
 import { programConfig, RecordingLogger, settle } from "../process/_testing.ts";
-import { installDependencies } from "../process/dependencies.ts";
+import { type Dependencies, installDependencies } from "../process/dependencies.ts";
 import { processStateName, SupervisorState } from "../states.ts";
 import type { Subprocess } from "../process/subprocess.ts";
 import { type EngineHost, Supervisor } from "../process/supervisor.ts";
@@ -60,8 +60,10 @@ async function setup(groups: ProcessGroupConfig[], probes = new Probes()) {
     exits.push([line, status]);
     sup.shutdown();
   };
-  const health = installHealthChecks(sup, { run: probes.run, exit });
-  installDependencies(sup, { healthy: (p) => health.healthy(p), exit });
+  let deps: Dependencies | null = null;
+  const onTransition = (p: Subprocess, healthy: boolean) => deps?.healthChanged(p, healthy);
+  const health = installHealthChecks(sup, { run: probes.run, exit, onTransition });
+  deps = installDependencies(sup, { healthy: (p) => health.healthy(p), exit });
   for (const g of groups) await sup.addProcessGroup(g);
   sup.run();
   await settle();
@@ -168,4 +170,28 @@ Deno.test("[EXT.deps.essential] an essential dependent whose dependency failed s
   await t.advance(0);
   equal(t.state("db"), "FATAL");
   deepEqual(t.exits, [["essential program 'web' cannot start: dependency db failed (FATAL)", 1]]);
+});
+
+Deno.test("[EXT.deps.failure] on_dependency_failure=restart: a dependency turning unhealthy stops the dependent until healthy again", async () => {
+  const probes = new Probes();
+  probes.answers.set("db", true);
+  const t = await setup([
+    prog("db", { healthcheck: check({ action: "none", retries: 1 }) }),
+    prog("web", {
+      depends_on: [{ target: "db", condition: "healthy" }],
+      depends_section: "program:web",
+      on_dependency_failure: "restart",
+    }),
+  ], probes);
+  await t.advance(0);
+  equal(t.state("web"), "RUNNING");
+  probes.answers.set("db", false);
+  await t.advance(200);
+  equal(t.state("web"), "STOPPED");
+  ok(t.logger.lines.includes("INFO stopping 'web': dependency 'db' failed (unhealthy)"));
+  equal(t.sup.describe(t.proc("web"), "x"), "waiting for db (healthy)");
+  probes.answers.set("db", true);
+  await t.advance(200);
+  equal(t.state("web"), "RUNNING");
+  equal(t.spawned().filter((n) => n === "web").length, 2);
 });

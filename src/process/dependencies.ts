@@ -268,6 +268,24 @@ export class Dependencies {
     }
   }
 
+  /**
+   * The health of `proc` changed (the health checks call this): a dependent
+   * gated on `proc:healthy` with `on_dependency_failure` stop or restart
+   * loses its dependency when `proc` turns unhealthy.
+   */
+  healthChanged(proc: Subprocess, healthy: boolean): void {
+    this.sup.wake();
+    if (healthy || this.sup.mood !== SupervisorState.RUNNING) return;
+    for (const dependent of this.dependents(proc)) {
+      const mode = dependent.config.on_dependency_failure;
+      if (mode === "ignore") continue;
+      const lost = dependent.config.depends_on.find((d) =>
+        this.targets(d.target).includes(proc) && [d.condition, ...d.or ?? []].includes("healthy")
+      );
+      if (lost !== undefined) this.#dependencyLost(dependent, mode, lost, "unhealthy");
+    }
+  }
+
   /** `on_dependency_failure` stop or restart: stop the dependent, start it again once met. */
   #dependencyLost(dependent: Subprocess, mode: OnDependencyFailure, dep: DependsOn, state: string): void {
     if (mode === "restart" || dependent.config.autostart) this.#restartWhenMet.set(dependent, mode);

@@ -11,6 +11,7 @@
  * @module
  */
 
+import { runServiceFile } from "./service_file.ts";
 import { parseGroup, parsePasswd } from "./config/datatypes.ts";
 import { ConfigError } from "./config/errors.ts";
 import { type ConfigHost, loadConfig } from "./config/load.ts";
@@ -58,6 +59,8 @@ export interface CliHost {
   stdout(text: string): void;
   /** Writes to standard error. */
   stderr(text: string): void;
+  /** The argv that runs this program again (service files); defaults to `[argv0]`. */
+  selfCommand?: readonly string[];
   /** Runs supervisorctl (src/ctl/) with `args`; absent where no runtime backs the host. */
   ctl?(args: readonly string[], how: CtlInvocation): Promise<number>;
 }
@@ -70,6 +73,7 @@ export function cliHostOf(rt: Runtime): CliHost {
   const env = rt.env();
   return {
     argv0,
+    selfCommand: rt.selfCommand,
     cwd: rt.cwd(),
     env,
     uid: rt.uid(),
@@ -138,6 +142,9 @@ export async function runCli(args: readonly string[], host: CliHost, start: Star
   if (name === "echo_supervisord_conf" || args[0] === "echo_supervisord_conf") {
     host.stdout(SAMPLE_SUPERVISORD_CONF);
     return 0;
+  }
+  if (args[0] === "service-file") {
+    return runServiceFile(args.slice(1), { ...host, selfCommand: host.selfCommand ?? [host.argv0] });
   }
   if (args[0] === "demo") {
     const dir = await host.makeTempDir("supervisord-demo-");

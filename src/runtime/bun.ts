@@ -13,6 +13,7 @@
 
 import { bunConnect } from "./bun_connect.ts";
 import { bunLibcName, bunPlatform } from "./bun_libc.ts";
+import { bunSendDatagram } from "./bun_datagram.ts";
 import { platformNotice, unavailableFeatures } from "./_platform.ts";
 import fs from "node:fs";
 import { hostname } from "node:os";
@@ -112,6 +113,7 @@ export function createBunRuntime(): Runtime {
     onSignal: bunOnSignal,
     reapOrphans: bunReapOrphans,
     syslog: bunSyslog,
+    sendDatagram: bunSendDatagram,
     platformNotice: () =>
       platformNotice(
         nodeProcess.platform,

@@ -21,6 +21,7 @@ import { stdinCases } from "./_contract_stdin.ts";
 import { rlimitCases } from "./_contract_rlimit.ts";
 import { importCases } from "./_contract_import.ts";
 import { socketCases } from "./_contract_socket.ts";
+import { datagramCases } from "./_contract_datagram.ts";
 import type { ContractCase } from "./_contract_util.ts";
 import * as assert from "./_contract_assert.ts";
 
@@ -58,6 +59,7 @@ export function runtimeContract(rt: Runtime, test: (name: string, fn: () => Prom
       ...importCases,
       ...socketCases,
       ...platformCases,
+      ...datagramCases,
     ]
   ) {
     test(`[${rt.name}] ${name}`, () => fn(rt));

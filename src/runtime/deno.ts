@@ -15,6 +15,7 @@
 
 import { denoConnect } from "./deno_connect.ts";
 import { denoLibcName, denoPlatform } from "./deno_libc.ts";
+import { denoSendDatagram } from "./deno_datagram.ts";
 import { platformNotice, unavailableFeatures } from "./_platform.ts";
 import { geteuid } from "node:process";
 import type { InputStream, OutputStream, Runtime } from "./types.ts";
@@ -110,6 +111,7 @@ export function createDenoRuntime(): Runtime {
     onSignal: denoOnSignal,
     reapOrphans: denoReapOrphans,
     syslog: denoSyslog,
+    sendDatagram: denoSendDatagram,
     platformNotice: () =>
       platformNotice(Deno.build.os, Deno.build.arch, unavailableFeatures(denoPlatform, { libc: denoLibcName() })),
     importModule: denoImportModule,

@@ -214,6 +214,16 @@ export class FakeRuntime implements Runtime {
     this.syslogged.push(message);
   }
 
+  /** Datagrams `sendDatagram()` sent, in order, with their text decoded. */
+  readonly datagrams: Array<{ path: string; text: string }> = [];
+  /** When set, `sendDatagram()` throws it (every time, until cleared). */
+  datagramError: Error | null = null;
+
+  sendDatagram(path: string, data: Uint8Array): void {
+    if (this.datagramError !== null) throw this.datagramError;
+    this.datagrams.push({ path, text: new TextDecoder().decode(data) });
+  }
+
   platformNotice(): string | null {
     const { os, arch, libc } = this.#platformHost;
     return platformNotice(os, arch, unavailableFeatures(this.#platform, { libc }));

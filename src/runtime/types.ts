@@ -523,6 +523,13 @@ export interface Runtime {
    * the host's os, arch and which C library opened (runtime/_platform.ts).
    */
   platformNotice(): string | null;
+  /**
+   * Sends `data` as one datagram to the unix datagram socket at `path` (a
+   * leading `@` names an abstract socket), as sd_notify(3) does with
+   * NOTIFY_SOCKET. Throws a RuntimeError when the send fails (ENOENT,
+   * ECONNREFUSED, ...) and ENOSYS where the platform cannot send one.
+   */
+  sendDatagram(path: string, data: Uint8Array): void;
 
   /**
    * Imports the ES module (TypeScript or JavaScript) at absolute `path`, as

@@ -12,8 +12,15 @@
 
 import { type PlatformProfile, platformProfile } from "./_platform.ts";
 
-/** This host's platform choices. */
-export const denoPlatform: PlatformProfile = platformProfile(Deno.build.os, Deno.build.arch);
+const hostBuild = (globalThis as { Deno?: { build?: { os: string; arch: string } } }).Deno?.build;
+
+/**
+ * This host's platform choices. The module is also evaluated where Deno is
+ * absent (mod.ts re-exports both adapters, so Bun loads this file too, where
+ * its test runner's `Deno` has no `build`); the profile is then Linux's and
+ * nothing here is called.
+ */
+export const denoPlatform: PlatformProfile = platformProfile(hostBuild?.os ?? "linux", hostBuild?.arch ?? "x86_64");
 
 /** The declaration of the platform's errno function, to add to a symbol table as `__errno_location`. */
 export const ERRNO_SYMBOL = { name: denoPlatform.errnoSymbol, parameters: [], result: "pointer" } as const;

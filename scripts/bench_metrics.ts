@@ -1,12 +1,14 @@
 // deno-lint-ignore-file no-console
 /**
  * Benchmarks `/metrics` (EXTENSIONS.md §8, P3 "Measure"): a daemon with 500
- * `sleep` programs and `metrics = true` (all three families) is scraped
+ * `sleep` programs and `metrics = true` (all three families, or those of
+ * `--families`) is scraped
  * many times in a row; reports the median and p99 scrape time, the daemon's
  * CPU time per scrape (from /proc/PID/stat, clock ticks of 10 ms), and the
  * daemon's CPU ticks over an idle window with nobody scraping.
  *
  * Usage: deno run -A scripts/bench_metrics.ts [--ours "dist/supervisord"] [--scrapes N] [--procs N] [--idle S]
+ *   [--families "node"]
  * @module
  */
 
@@ -26,6 +28,7 @@ const ours = arg("--ours", "deno run -A src/main_deno.ts").split(" ");
 const scrapes = Number(arg("--scrapes", "200"));
 const procs = Number(arg("--procs", "500"));
 const idleSeconds = Number(arg("--idle", "20"));
+const families = arg("--families", "native node supervisor_exporter");
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -51,7 +54,7 @@ const port = await freePort();
 writeFileSync(
   join(dir, "supervisord.conf"),
   `[supervisord]\nlogfile=${dir}/supervisord.log\npidfile=${dir}/supervisord.pid\nchildlogdir=${dir}\nnodaemon=true\n\n` +
-    `[inet_http_server]\nport=127.0.0.1:${port}\nmetrics=true\nmetrics_families=native node supervisor_exporter\n\n` +
+    `[inet_http_server]\nport=127.0.0.1:${port}\nmetrics=true\nmetrics_families=${families}\n\n` +
     `[rpcinterface:supervisor]\nsupervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface\n\n` +
     `[program:w]\ncommand=/bin/sleep 100000\nnumprocs=${procs}\nprocess_name=%(program_name)s_%(process_num)03d\n` +
     `startsecs=0\nstdout_logfile=NONE\nstderr_logfile=NONE\n`,

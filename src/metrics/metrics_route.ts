@@ -31,15 +31,18 @@ export interface MetricsDeps {
   readonly counter: ExitCounter;
 }
 
-/** The snapshot of every process, with `/proc` read now. */
-export async function snapshot(deps: MetricsDeps, tree: boolean): Promise<ProcessSnapshot[]> {
+/**
+ * The snapshot of every process, with `/proc` read now when `stats` (only
+ * the native family shows CPU and memory).
+ */
+export async function snapshot(deps: MetricsDeps, tree: boolean, stats = true): Promise<ProcessSnapshot[]> {
   const { supervisor, runtime: rt, counter } = deps;
   const procs = new ProcessControl(supervisor).processes();
   const pids = new Set(procs.map(([, p]) => p.pid).filter((pid) => pid > 0));
-  const treeStats = tree ? await readProcessTreeStats(rt, pids) : null;
+  const treeStats = stats && tree ? await readProcessTreeStats(rt, pids) : null;
   const mono = rt.clock.monotonic();
   return await Promise.all(procs.map(async ([group, proc]) => {
-    const stats = proc.pid <= 0
+    const figures = !stats || proc.pid <= 0
       ? null
       : treeStats !== null
       ? treeStats.get(proc.pid) ?? null
@@ -48,7 +51,7 @@ export async function snapshot(deps: MetricsDeps, tree: boolean): Promise<Proces
     return {
       group: group.name,
       proc,
-      stats,
+      stats: figures,
       counts: counter.counts(proc),
       backoffSeconds: due === null ? null : Math.max(0, (due - mono) / 1000),
       healthy: ((h) => h === null ? null : h.status === "healthy")(healthView(supervisor, proc)),
@@ -56,14 +59,14 @@ export async function snapshot(deps: MetricsDeps, tree: boolean): Promise<Proces
   }));
 }
 
-async function daemonSnapshot(rt: Runtime): Promise<DaemonSnapshot> {
-  const [stats, boot] = await Promise.all([readProcStats(rt, rt.pid), readBootTime(rt)]);
+async function daemonSnapshot(rt: Runtime, stats: boolean): Promise<DaemonSnapshot> {
+  const [own, boot] = stats ? await Promise.all([readProcStats(rt, rt.pid), readBootTime(rt)]) : [null, null];
   return {
     now: rt.clock.now(),
     version: SUPERVISOR_VERSION,
     runtime: rt.name,
-    stats,
-    startTime: stats === null || boot === null ? null : boot + stats.startTicks / USER_HZ,
+    stats: own,
+    startTime: own === null || boot === null ? null : boot + own.startTicks / USER_HZ,
   };
 }
 
@@ -82,9 +85,10 @@ export function metricsRoute(deps: MetricsDeps, server: ServerExtensions): Route
       if (req.method !== "GET" && req.method !== "HEAD") {
         return new Response("method not allowed\n", { status: 405, headers: { "Allow": "GET, HEAD" } });
       }
+      const native = server.metrics_families.includes("native");
       const [procs, daemon] = await Promise.all([
-        snapshot(deps, server.metrics_process_tree),
-        daemonSnapshot(deps.runtime),
+        snapshot(deps, server.metrics_process_tree, native),
+        daemonSnapshot(deps.runtime, native),
       ]);
       const body = exposition(metricFamilies(server.metrics_families, procs, daemon));
       return new Response(req.method === "HEAD" ? null : body, {

@@ -46,6 +46,7 @@ import { installHealthChecks } from "./health/health_checks.ts";
 import { installLogRotationTimer } from "./process/log_rotation_timer.ts";
 import { installBackoffDescriptions } from "./process/backoff_describe.ts";
 import { installCronJobs } from "./process/cron_jobs.ts";
+import { installSdNotify } from "./process/sd_notify.ts";
 import { type Runtime, RuntimeError } from "./runtime/types.ts";
 import { createPluginContext, type PluginContext } from "./rpc/plugin_context.ts";
 import type { XmlRpcValue } from "./rpc/xmlrpc_value.ts";
@@ -165,7 +166,9 @@ export async function startDaemon(
   const notice = run.first ? rt.platformNotice() : null;
   if (notice !== null) logger.warn(notice);
 
+  const notifier = installSdNotify(rt, sup, logger);
   const outcome = await runEngine(rt, sup, logger, http, hooks);
+  notifier.close();
   essential.close();
   statefile?.close();
   for (const off of unsubscribe) off();

@@ -60,8 +60,8 @@ Deno.test({
       "g:p2  restart  (command changed)\ng:p3  in place  (priority 999 -> 5)\n",
     );
     assert.equal(await pids(d), before, "a dry run changes nothing");
-    const refused = await ctl("apply");
-    assert.deepEqual([refused.code, refused.stdout], [1, "Error: only apply --dry-run is available yet\n"]);
+    const refused = await ctl("apply", "g");
+    assert.deepEqual([refused.code, refused.stdout], [2, "Error: names narrow apply --dry-run only\n"]);
   },
 });
 

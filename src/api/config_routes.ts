@@ -1,32 +1,32 @@
 /**
  * `POST /api/v1/config/apply` (EXTENSIONS.md §7): reads the config file
- * again and answers the plan of a surgical apply: one entry per process
- * that would change, classified `restart`, `in place`, `add` or `remove`
- * (process/apply_plan.ts). The body must be `{"dry_run": true}`: carrying
- * the plan out is not implemented yet, so nothing is changed; stock
+ * again and applies it surgically (process/apply.ts): only the processes
+ * whose config changed move, classified `restart`, `in place`, `add` or
+ * `remove`; with `{"dry_run": true}` it only answers that plan. The answer
+ * is `{"dry_run": bool, "changes": [{process, kind, detail}]}`. Stock
  * `supervisorctl reread`/`update` keep Python's behaviour.
  *
  * Python counterpart: none (supervisor/rpcinterface.py `reloadConfig`
- * compares by group and changes nothing either).
+ * compares by group and changes nothing; the stock client's `update` then
+ * replaces whole groups).
  * @module
  */
 
 import { ConfigError } from "../config/errors.ts";
 import type { SupervisorConfig } from "../config/schema.ts";
-import { planApply } from "../process/apply_plan.ts";
-import type { Supervisor } from "../process/supervisor.ts";
+import type { Applier } from "../process/apply.ts";
 import { ApiError, json, jsonBody, onlyKeys } from "./_json.ts";
 
 /** Answers `POST /config/apply`. */
 export async function applyRoute(
-  supervisor: Supervisor,
+  applier: Applier,
   reread: (() => SupervisorConfig) | undefined,
   req: Request,
 ): Promise<Response> {
   const body = await jsonBody(req);
   onlyKeys(body, ["dry_run"]);
-  if (body.dry_run !== true) {
-    throw new ApiError("BAD_ARGUMENTS", 'only a dry run is supported: send {"dry_run": true}');
+  if (body.dry_run !== undefined && typeof body.dry_run !== "boolean") {
+    throw new ApiError("BAD_ARGUMENTS", "dry_run must be a boolean");
   }
   if (reread === undefined) throw new ApiError("FAILED", "this server cannot read the config file");
   let next: SupervisorConfig;
@@ -36,6 +36,7 @@ export async function applyRoute(
     if (e instanceof ConfigError) throw new ApiError("FAILED", e.message);
     throw e;
   }
-  const current = [...supervisor.groups.values()].map((g) => g.config);
-  return json({ dry_run: true, changes: planApply(current, next.groups) });
+  const dryRun = body.dry_run === true;
+  const changes = dryRun ? applier.plan(next.groups) : await applier.apply(next.groups);
+  return json({ dry_run: dryRun, changes });
 }

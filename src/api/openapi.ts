@@ -232,7 +232,7 @@ const SCHEMAS = {
     required: ["dry_run", "changes"],
     additionalProperties: false,
     properties: {
-      dry_run: { const: true },
+      dry_run: { type: "boolean" },
       changes: {
         type: "array",
         items: {
@@ -416,15 +416,14 @@ export const OPENAPI = {
     },
     "/config/apply": {
       post: {
-        summary: "The plan of a surgical apply of the config file as it is now on disk (dry run only)",
+        summary: "Apply the config file as it is now on disk, process by process (surgical reload)",
         requestBody: jsonBodyOf({
           type: "object",
-          required: ["dry_run"],
           additionalProperties: false,
-          properties: { dry_run: { const: true, description: "Must be true: only the plan is answered" } },
+          properties: { dry_run: { type: "boolean", description: "Only answer the plan (default false)" } },
         }),
         responses: {
-          200: { description: "What would change, process by process", content: jsonContent(ref("ApplyPlan")) },
+          200: { description: "What changed (or would), process by process", content: jsonContent(ref("ApplyPlan")) },
           400: error("BAD_ARGUMENTS"),
           415: error("UNSUPPORTED_MEDIA_TYPE"),
           500: error("FAILED"),

@@ -11,7 +11,7 @@
  * | `POST /processes/{ns}/start\|stop\|restart\|signal` | control_routes.ts |
  * | `GET /processes/{ns}/logs/{stdout\|stderr}[/follow]`, `POST /logs/reopen` | log_routes.ts, sse.ts |
  * | `POST /logs/rotate`, `POST /processes/{ns}/logs/rotate` | rotate_routes.ts |
- * | `POST /config/apply` (`{"dry_run": true}`: the plan) | config_routes.ts |
+ * | `POST /config/apply` (`{"dry_run": true}`: the plan only) | config_routes.ts |
  * | `GET /events` | sse.ts |
  * | `GET /health` | here |
  *
@@ -35,6 +35,7 @@ import type { ExitCounter } from "./exit_counter.ts";
 import { processJson } from "./process_json.ts";
 import { rotateAllRoute, rotateProcessRoute } from "./rotate_routes.ts";
 import { applyRoute } from "./config_routes.ts";
+import { Applier } from "../process/apply.ts";
 import type { SupervisorConfig } from "../config/schema.ts";
 import { SSE_HEADERS, stateEvents } from "./sse.ts";
 
@@ -87,7 +88,14 @@ function methodNotAllowed(allowed: string): never {
 }
 
 /** Answers one request whose path starts with `/api/v1/`. */
-async function dispatch(deps: ApiDeps, control: ProcessControl, opts: ApiOptions, req: Request, path: string) {
+async function dispatch(
+  deps: ApiDeps,
+  control: ProcessControl,
+  applier: Applier,
+  opts: ApiOptions,
+  req: Request,
+  path: string,
+) {
   const parts = path.slice(API_PREFIX.length + 1).split("/");
   const [head, ns, sub, channel, follow] = parts;
   const get = req.method === "GET" || req.method === "HEAD";
@@ -106,7 +114,7 @@ async function dispatch(deps: ApiDeps, control: ProcessControl, opts: ApiOptions
   }
   if (parts.length === 2 && head === "config" && ns === "apply") {
     if (req.method !== "POST") methodNotAllowed("POST");
-    return await applyRoute(deps.supervisor, deps.reread, req);
+    return await applyRoute(applier, deps.reread, req);
   }
   if (parts.length === 2 && head === "logs" && ns === "rotate") {
     if (req.method !== "POST") methodNotAllowed("POST");
@@ -151,12 +159,13 @@ async function dispatch(deps: ApiDeps, control: ProcessControl, opts: ApiOptions
  */
 export function apiRoute(deps: ApiDeps, opts: ApiOptions = {}): Route {
   const control = new ProcessControl(deps.supervisor);
+  const applier = new Applier(deps.supervisor);
   return {
     path: API_PREFIX,
     async handle(req, path) {
       if (!path.startsWith(API_PREFIX + "/")) return errorJson("NOT_FOUND", path);
       try {
-        return await dispatch(deps, control, opts, req, path);
+        return await dispatch(deps, control, applier, opts, req, path);
       } catch (e) {
         if (e instanceof ApiError) {
           const allow = e.code === "METHOD_NOT_ALLOWED" ? { "Allow": e.message.slice(4) } : undefined;

@@ -1,11 +1,11 @@
 /**
- * `apply --dry-run [name…]` (EXTENSIONS.md §7 and §12): asks the daemon's
- * JSON API for the plan of a surgical apply of the config file as it is on
- * disk, and prints one line per process that would change:
+ * `apply [--dry-run] [name…]` (EXTENSIONS.md §7 and §12): has the daemon
+ * apply the config file as it is on disk surgically, through its JSON API
+ * (`POST /api/v1/config/apply`), and prints one line per process that
+ * changed (or, with `--dry-run`, would change):
  * `g:web  restart  (command changed)`, `worker:worker  in place  (startretries 3 -> 5)`.
- * Names (a process `group:name`, or a group) narrow the list. Carrying the
- * plan out is not available yet: without `--dry-run` the command says so and
- * exits 1; `update` keeps Python's behaviour.
+ * With `--dry-run`, names (a process `group:name`, or a group) narrow the
+ * list. `update` keeps Python's behaviour.
  *
  * Python counterpart: none (supervisor/supervisorctl.py `do_reread` is the
  * nearest: it lists changed groups).
@@ -27,14 +27,14 @@ const doApply: Command = async (ctl, arg) => {
   const dryRun = words.includes("--dry-run");
   const names = words.filter((w) => w !== "--dry-run");
   const bad = names.find((w) => w.startsWith("-"));
-  if (bad !== undefined || !dryRun) {
-    ctl.output(bad !== undefined ? `Error: unknown option ${bad}` : "Error: only apply --dry-run is available yet");
-    ctl.exitstatus = bad !== undefined ? Exit.INVALID_ARGS : Exit.GENERIC;
+  if (bad !== undefined || (!dryRun && names.length > 0)) {
+    ctl.output(bad !== undefined ? `Error: unknown option ${bad}` : "Error: names narrow apply --dry-run only");
+    ctl.exitstatus = Exit.INVALID_ARGS;
     return;
   }
   if (!(await ctl.upcheck())) return;
   const reply = (await hasApi(ctl.rt, ctl.options))
-    ? await apiRequest(ctl.rt, ctl.options, "POST", "/config/apply", { dry_run: true })
+    ? await apiRequest(ctl.rt, ctl.options, "POST", "/config/apply", { dry_run: dryRun })
     : null;
   if (reply === null) {
     ctl.output("apply: this supervisord has no JSON API (supervisor-ts's daemon with api=true has it)");

@@ -7,7 +7,11 @@
  * `[group:x]` (Supervisor/supervisor#1154, #1411), only what changed moves.
  *
  * Every field of `ProcessConfig` is classified in {@linkcode KEY_CLASS}; a
- * new field does not compile until it is. The identity of a process is its
+ * new field does not compile until it is. The log, capture, event and
+ * console settings of a channel are `restart` here (the spec has them in
+ * place, with the dispatchers reopened): a running child's output is read
+ * through dispatchers made from its config, so the process is started again
+ * with new ones. The identity of a process is its
  * group and name, so a rename or a move to another group is a remove plus
  * an add, and a `numprocs` change adds or removes processes only. A change
  * of a group's own settings that cannot be applied to its processes one by
@@ -49,22 +53,22 @@ export const KEY_CLASS: { readonly [K in keyof Required<ProcessConfig>]: KeyClas
   stopwaitsecs: "in place",
   stopasgroup: "in place",
   killasgroup: "in place",
-  stdout_logfile: "in place",
-  stdout_capture_maxbytes: "in place",
-  stdout_events_enabled: "in place",
-  stdout_syslog: "in place",
-  stdout_logfile_backups: "in place",
-  stdout_logfile_maxbytes: "in place",
-  stderr_logfile: "in place",
-  stderr_capture_maxbytes: "in place",
-  stderr_logfile_backups: "in place",
-  stderr_logfile_maxbytes: "in place",
-  stderr_events_enabled: "in place",
-  stderr_syslog: "in place",
-  stdout_logfile_rotate_every: "in place",
-  stderr_logfile_rotate_every: "in place",
-  console: "in place",
-  console_prefix: "in place",
+  stdout_logfile: "restart",
+  stdout_capture_maxbytes: "restart",
+  stdout_events_enabled: "restart",
+  stdout_syslog: "restart",
+  stdout_logfile_backups: "restart",
+  stdout_logfile_maxbytes: "restart",
+  stderr_logfile: "restart",
+  stderr_capture_maxbytes: "restart",
+  stderr_logfile_backups: "restart",
+  stderr_logfile_maxbytes: "restart",
+  stderr_events_enabled: "restart",
+  stderr_syslog: "restart",
+  stdout_logfile_rotate_every: "restart",
+  stderr_logfile_rotate_every: "restart",
+  console: "restart",
+  console_prefix: "restart",
   essential: "in place",
   shutdown_on_exit: "in place",
   backoff: "in place",

@@ -78,11 +78,12 @@ Deno.test("apply plan: every ProcessConfig key is classified, and a change to it
   };
 
   const restart = ["command", "directory", "umask", "uid", "environment", "env_file", "redirect_stderr", "serverurl"];
+  const channel = /^(stdout|stderr)_|^console/;
   for (const [key, value] of Object.entries(changed) as Array<[keyof ProcessConfig, unknown]>) {
     if (key === "name") continue;
     const got = classifyProcess("web:web", base, { ...base, [key]: value });
     assert.ok(got !== null, `${key} is compared`);
-    assert.equal(got.kind, restart.includes(key) ? "restart" : "in place", key);
+    assert.equal(got.kind, restart.includes(key) || channel.test(key) ? "restart" : "in place", key);
     assert.equal(KEY_CLASS[key], got.kind, key);
   }
   assert.equal(KEY_CLASS.name, "identity");

@@ -17,12 +17,23 @@ import type { Subprocess } from "./subprocess.ts";
 export class ProcessGroup {
   /** Processes by name, in config order (Python's dict order). */
   readonly processes: ReadonlyMap<string, Subprocess>;
+  readonly #processes: Map<string, Subprocess>;
 
   /** The event listener pool, for an `[eventlistener:x]` group. */
   pool: EventListenerPool | null = null;
 
   constructor(readonly config: ProcessGroupConfig, processes: readonly Subprocess[]) {
-    this.processes = new Map(processes.map((p) => [p.name, p]));
+    this.processes = this.#processes = new Map(processes.map((p) => [p.name, p]));
+  }
+
+  /** Adds `proc`, or replaces the process of its name in place (a surgical apply). */
+  put(proc: Subprocess): void {
+    this.#processes.set(proc.name, proc);
+  }
+
+  /** Drops a process by name (a surgical apply; the caller stopped it and closes its output). */
+  drop(name: string): boolean {
+    return this.#processes.delete(name);
   }
 
   get name(): string {

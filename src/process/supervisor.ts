@@ -327,6 +327,19 @@ export class Supervisor {
   }
 
   /** Removes a group whose processes are all stopped (Python `remove_process_group`). */
+  /**
+   * Adds (or replaces by name) one process of a program group, without a
+   * group event (process/apply.ts); the caller calls `wake()` once it has
+   * set the process up.
+   */
+  async addProcess(group: ProcessGroup, config: ProcessConfig): Promise<Subprocess> {
+    const output = await this.host.createOutput(config, false, group.name);
+    const proc = new Subprocess(config, group.name, this.#processHost, output);
+    this.#emitLogEvents(proc, false);
+    group.put(proc);
+    return proc;
+  }
+
   async removeProcessGroup(name: string): Promise<boolean> {
     const group = this.groups.get(name);
     if (group === undefined || group.unstopped().length > 0) return false;

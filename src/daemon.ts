@@ -262,7 +262,12 @@ function createEngine(
   });
   installBackoffDescriptions(sup);
   installCronJobs(sup);
-  installLogRotationTimer(sup, options.log_rotate_utc);
+  const every = options.logfile_rotate_every;
+  installLogRotationTimer(
+    sup,
+    options.log_rotate_utc,
+    every === null ? null : { every, rotate: () => (logger as { rotate?: () => boolean }).rotate?.() },
+  );
   return sup;
 }
 

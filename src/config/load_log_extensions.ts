@@ -1,7 +1,8 @@
 /**
  * Reads the log rotation extension keys (EXTENSIONS.md §6):
  * `stdout_logfile_rotate_every` and `stderr_logfile_rotate_every` in
- * program sections, `log_rotate_utc` in `[supervisord]`. Python reads
+ * program sections, `logfile_rotate_every` (the main log) and
+ * `log_rotate_utc` in `[supervisord]`. Python reads
  * options by name and never sees these keys, so a config using them still
  * loads in supervisord 4.2.5.
  *
@@ -45,8 +46,14 @@ export function readLogExtensions(get: KeyReader): LogExtensions {
   };
 }
 
-/** `[supervisord] log_rotate_utc` (default false). */
-export function readLogRotateUtc(get: KeyReader): { log_rotate_utc: boolean } {
+/** `[supervisord] log_rotate_utc` (default false) and `logfile_rotate_every` (the main log; default none). */
+export function readLogRotateUtc(
+  get: KeyReader,
+): { log_rotate_utc: boolean; logfile_rotate_every: RotateEvery | null } {
   const v = get("log_rotate_utc");
-  return { log_rotate_utc: v === null ? false : boolean(v) };
+  const every = get("logfile_rotate_every");
+  return {
+    log_rotate_utc: v === null ? false : boolean(v),
+    logfile_rotate_every: every === null ? null : rotateEvery("logfile_rotate_every", every),
+  };
 }

@@ -7,6 +7,7 @@ import { canAskPython, pythonLoadErrors } from "../../compat-tests/_python_accep
 
 const CONF = `[supervisord]
 log_rotate_utc = true
+logfile_rotate_every = weekly
 
 [program:web]
 command = /bin/cat
@@ -30,6 +31,7 @@ Deno.test("rotate_every: none, hourly, daily, weekly or a duration of at least a
 Deno.test("loadConfig() reads the rotation keys; a bad value names its section and file", () => {
   const cfg = loadConfig("/etc/sv/supervisord.conf", hostOf({ "/etc/sv/supervisord.conf": CONF }));
   assert.equal(cfg.supervisord.log_rotate_utc, true);
+  assert.deepEqual(cfg.supervisord.logfile_rotate_every, { kind: "weekly" });
   const web = cfg.groups[0]!.processes[0]!;
   assert.deepEqual(web.stdout_logfile_rotate_every, { kind: "daily" });
   assert.deepEqual(web.stderr_logfile_rotate_every, { kind: "every", seconds: 5400 });

@@ -32,6 +32,7 @@ Deno.test("[CFG.supervisord.logfile_maxbytes,CFG.supervisord.logfile_backups,CFG
     essential_exitcode: null,
     statefile: null,
     log_rotate_utc: false,
+    logfile_rotate_every: null,
   });
   assert.deepEqual(cfg.groups, []);
   assert.deepEqual(cfg.servers, []);

@@ -61,6 +61,8 @@ export interface SupervisordExtensions {
 export interface SupervisordSection extends SupervisordExtensions {
   /** `log_rotate_utc` (extension): time rotation at UTC boundaries rather than local ones. */
   log_rotate_utc: boolean;
+  /** `logfile_rotate_every` (extension): rotate the main log by time as well as by size; null = `none`. */
+  logfile_rotate_every: RotateEvery | null;
   /** Open files supervisord needs (`minfds`); the limit is raised to it at start. */
   minfds: number;
   /** Processes supervisord needs (`minprocs`); the limit is raised to it at start. */

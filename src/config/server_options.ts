@@ -127,6 +127,7 @@ export function serverOptions(config: SupervisorConfig, overrides: OptionOverrid
     essential_exitcode: s.essential_exitcode,
     statefile: s.statefile,
     log_rotate_utc: s.log_rotate_utc,
+    logfile_rotate_every: s.logfile_rotate_every,
   };
 }
 

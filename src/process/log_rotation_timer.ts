@@ -1,6 +1,7 @@
 /**
- * Time rotation of child logs (`*_logfile_rotate_every`, EXTENSIONS.md §6):
- * one due-time source in the engine that rotates each open log at its
+ * Time rotation of child logs (`*_logfile_rotate_every`, EXTENSIONS.md §6)
+ * and of the main log (`logfile_rotate_every`): one due-time source in the
+ * engine that rotates each open log at its
  * boundary, from the engine's timer, whether or not the child writes
  * (Circus rotates only on the next write, so an idle log would stay
  * unrotated past midnight). Size rotation stays active as well: whichever
@@ -31,9 +32,14 @@ function everyOf(proc: Subprocess, channel: Channel): RotateEvery | null {
  *
  * @param sup The engine.
  * @param utc `log_rotate_utc`: UTC boundaries rather than local ones.
+ * @param main The main log's `logfile_rotate_every` and how to rotate it; null when unset.
  * @returns The function that removes the source.
  */
-export function installLogRotationTimer(sup: Supervisor, utc: boolean): () => void {
+export function installLogRotationTimer(
+  sup: Supervisor,
+  utc: boolean,
+  main: { every: RotateEvery; rotate: () => void } | null = null,
+): () => void {
   const clock = sup.host.runtime.clock;
   /** Next boundary per process and channel, as wall-clock ms. */
   const due = new WeakMap<Subprocess, Partial<Record<Channel, number>>>();
@@ -57,10 +63,12 @@ export function installLogRotationTimer(sup: Supervisor, utc: boolean): () => vo
     }
     return at;
   };
+  let mainDue: number | null = null;
+  const mainBoundary = (wall: number) => main === null ? null : mainDue ??= nextBoundary(wall, main.every, utc);
   const source: DueSource = {
     nextDue(now) {
       const wall = toWall(now);
-      let first: number | null = null;
+      let first: number | null = mainBoundary(wall);
       for (const [proc, channel, every] of entries()) {
         const at = boundaryOf(proc, channel, every, wall);
         if (first === null || at < first) first = at;
@@ -69,6 +77,11 @@ export function installLogRotationTimer(sup: Supervisor, utc: boolean): () => vo
     },
     run(now) {
       const wall = toWall(now);
+      const m = mainBoundary(wall);
+      if (main !== null && m !== null && m <= wall) {
+        main.rotate();
+        mainDue = nextBoundary(wall, main.every, utc);
+      }
       for (const [proc, channel, every] of entries()) {
         if (boundaryOf(proc, channel, every, wall) > wall) continue;
         proc.output?.rotate?.(channel);

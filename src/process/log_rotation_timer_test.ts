@@ -56,3 +56,19 @@ Deno.test("a log that is not open at its boundary is left alone; the next bounda
   await settle();
   equal(d.rt.fs.text(OUT + ".1"), "late\n");
 });
+
+Deno.test("logfile_rotate_every: the main log rotates at its boundary too", async () => {
+  const d = await testDaemon([], () => ({}));
+  let rotations = 0;
+  installLogRotationTimer(d.sup, true, { every: { kind: "hourly" }, rotate: () => void rotations++ });
+  await settle();
+  d.rt.clock.advance(3_600_000 - 1);
+  await settle();
+  equal(rotations, 0);
+  d.rt.clock.advance(1);
+  await settle();
+  equal(rotations, 1, "at 01:00 UTC");
+  d.rt.clock.advance(3_600_000);
+  await settle();
+  equal(rotations, 2);
+});

@@ -159,6 +159,7 @@ export class HealthChecks {
     if (proc.config.healthcheck === null) return;
     const state = this.#state(proc);
     if (to === ProcessState.STARTING) {
+      this.#removeStaleFile(proc);
       this.#stoppedUnhealthy.delete(proc);
       this.#restartAfterStop.delete(proc);
       state.spawned(this.sup.host.runtime.clock.monotonic());
@@ -173,6 +174,18 @@ export class HealthChecks {
         if (proc.state === ProcessState.STOPPED && this.sup.mood === SupervisorState.RUNNING) proc.spawn();
       });
     }
+  }
+
+  /**
+   * A `file:` check's file left from an earlier run is removed as the
+   * process enters STARTING, which comes before its child is created.
+   */
+  #removeStaleFile(proc: Subprocess): void {
+    const probe = proc.config.healthcheck!.probe;
+    if (probe.kind !== "file") return;
+    try {
+      this.sup.host.runtime.fs.unlinkSync(probe.path);
+    } catch { /* none left, or not ours to remove */ }
   }
 
   #describe(proc: Subprocess, base: string): string {

@@ -195,3 +195,23 @@ Deno.test("[EXT.deps.failure] on_dependency_failure=restart: a dependency turnin
   equal(t.state("web"), "RUNNING");
   equal(t.spawned().filter((n) => n === "web").length, 2);
 });
+
+Deno.test("[EXT.health.file] a file: check's stale file is removed before the child is spawned", async () => {
+  const runtime = new FakeRuntime();
+  runtime.fs.seedFile("/run/app.ready", "");
+  const host: EngineHost = {
+    runtime,
+    logger: new RecordingLogger("info"),
+    createOutput: () => Promise.resolve(null),
+    prepare: (proc) => {
+      equal(runtime.fs.exists("/run/app.ready"), false, "gone before the spawn");
+      return { path: proc.config.command, argv: [proc.config.command], env: {} };
+    },
+  };
+  const sup = new Supervisor(host);
+  installHealthChecks(sup, { run: () => Promise.resolve({ ok: false, detail: "" }) });
+  await sup.addProcessGroup(prog("app", { healthcheck: check({ probe: { kind: "file", path: "/run/app.ready" } }) }));
+  sup.run();
+  await settle();
+  equal(runtime.spawns.length, 1);
+});

@@ -15,6 +15,7 @@ import { bunConnect } from "./bun_connect.ts";
 import { bunLibcName, bunPlatform } from "./bun_libc.ts";
 import { bunSendDatagram } from "./bun_datagram.ts";
 import { platformNotice, unavailableFeatures } from "./_platform.ts";
+import { bunWatch } from "./bun_watch.ts";
 import fs from "node:fs";
 import { hostname } from "node:os";
 import nodeProcess from "node:process";
@@ -125,6 +126,7 @@ export function createBunRuntime(): Runtime {
     serve: bunServe,
     request: bunRequest,
     connect: bunConnect,
+    watch: bunWatch,
     fs: bunFs,
     clock: systemClock,
     env: environment,

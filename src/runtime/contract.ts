@@ -32,6 +32,7 @@ const platformCases: ContractCase[] = [
     return Promise.resolve();
   }],
 ];
+import { watchCases } from "./_contract_watch.ts";
 
 /**
  * Registers the contract tests for `rt`.
@@ -60,6 +61,7 @@ export function runtimeContract(rt: Runtime, test: (name: string, fn: () => Prom
       ...socketCases,
       ...platformCases,
       ...datagramCases,
+      ...watchCases,
     ]
   ) {
     test(`[${rt.name}] ${name}`, () => fn(rt));

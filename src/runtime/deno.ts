@@ -17,6 +17,7 @@ import { denoConnect } from "./deno_connect.ts";
 import { denoLibcName, denoPlatform } from "./deno_libc.ts";
 import { denoSendDatagram } from "./deno_datagram.ts";
 import { platformNotice, unavailableFeatures } from "./_platform.ts";
+import { denoWatch } from "./deno_watch.ts";
 import { geteuid } from "node:process";
 import type { InputStream, OutputStream, Runtime } from "./types.ts";
 import { systemClock } from "./_system_clock.ts";
@@ -119,6 +120,7 @@ export function createDenoRuntime(): Runtime {
     serve: denoServe,
     request: denoRequest,
     connect: denoConnect,
+    watch: denoWatch,
     fs: denoFs,
     clock: systemClock,
     env: () => Deno.env.toObject(),

@@ -15,6 +15,7 @@
 import type {
   Endpoint,
   ExitStatus,
+  FileWatcher,
   HandledSignal,
   Handler,
   Listener,
@@ -320,6 +321,44 @@ export class FakeRuntime implements Runtime {
       return Promise.reject(new NotFoundError(`connect ${at.path}: No such file or directory`));
     }
     return Promise.reject(new ConnectionRefusedError(`connect ${endpointKey(at)}: Connection refused`));
+  }
+
+  /** The watches started and not yet closed, in order. */
+  readonly watches: Array<
+    { path: string; recursive: boolean; onChange: (paths: readonly string[]) => void; onError: (e: Error) => void }
+  > = [];
+  /** When set, the next watch() throws it (then it is cleared). */
+  watchError: Error | null = null;
+
+  /** Starts a watch on any path; the test reports changes with {@linkcode fileChanged}. */
+  watch(
+    path: string,
+    recursive: boolean,
+    onChange: (paths: readonly string[]) => void,
+    onError: (e: Error) => void,
+  ): FileWatcher {
+    if (this.watchError !== null) {
+      const e = this.watchError;
+      this.watchError = null;
+      throw e;
+    }
+    const entry = { path, recursive, onChange, onError };
+    this.watches.push(entry);
+    return {
+      close: () => {
+        const i = this.watches.indexOf(entry);
+        if (i >= 0) this.watches.splice(i, 1);
+      },
+    };
+  }
+
+  /** Reports a change of `path` to every watch on it or on a directory above it (its parent, when not recursive). */
+  fileChanged(path: string): void {
+    for (const w of [...this.watches]) {
+      const root = w.path.endsWith("/") ? w.path : `${w.path}/`;
+      const inside = path.startsWith(root) && (w.recursive || !path.slice(root.length).includes("/"));
+      if (path === w.path || inside) w.onChange([path]);
+    }
   }
 
   env(): Record<string, string> {

@@ -224,6 +224,12 @@ export interface Clock {
   clearTimeout(id: number): void;
 }
 
+/** A running watch from {@linkcode Runtime.watch}. */
+export interface FileWatcher {
+  /** Stops the watch; no callback runs afterwards. Later calls do nothing. */
+  close(): void;
+}
+
 /** Where an HTTP server listens or a client connects. */
 export type Endpoint =
   | { transport: "tcp"; hostname: string; port: number }
@@ -566,6 +572,22 @@ export interface Runtime {
    * connection is made within `timeoutMs` (the attempt is then abandoned).
    */
   connect(at: Endpoint, timeoutMs: number): Promise<void>;
+  /**
+   * Watches `path` for changes through the kernel's file events (inotify):
+   * a directory (with `recursive`, its whole tree, directories created later
+   * included), or a file itself. Events in the first moments of a watch may
+   * be missed. `onChange` gets the absolute paths each event names (a file
+   * created, written, removed or renamed; reads are not reported), and
+   * `onError` a RuntimeError when the watch fails after it started. Throws
+   * NotFoundError for a missing path, and RuntimeError with code ENOSPC when
+   * the inotify watch limit (fs.inotify.max_user_watches) is reached.
+   */
+  watch(
+    path: string,
+    recursive: boolean,
+    onChange: (paths: readonly string[]) => void,
+    onError: (e: Error) => void,
+  ): FileWatcher;
 
   /** Files. */
   readonly fs: FileSystem;

@@ -86,6 +86,8 @@ export type {
   SupervisorConfig,
   SupervisordExtensions,
   SupervisordSection,
+  WatchAction,
+  WatchConfig,
 } from "./src/config/schema.ts";
 export { serverOptions } from "./src/config/server_options.ts";
 export type { OptionOverrides, OptionsHost, ServerOptions } from "./src/config/server_options.ts";

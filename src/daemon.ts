@@ -47,6 +47,7 @@ import { installLogRotationTimer } from "./process/log_rotation_timer.ts";
 import { installBackoffDescriptions } from "./process/backoff_describe.ts";
 import { installCronJobs } from "./process/cron_jobs.ts";
 import { installSdNotify } from "./process/sd_notify.ts";
+import { installFileWatches } from "./process/file_watch.ts";
 import { type Runtime, RuntimeError } from "./runtime/types.ts";
 import { createPluginContext, type PluginContext } from "./rpc/plugin_context.ts";
 import type { XmlRpcValue } from "./rpc/xmlrpc_value.ts";
@@ -268,6 +269,7 @@ function createEngine(
     options.log_rotate_utc,
     every === null ? null : { every, rotate: () => (logger as { rotate?: () => boolean }).rotate?.() },
   );
+  if (options.watch !== false) installFileWatches(sup);
   return sup;
 }
 

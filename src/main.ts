@@ -134,6 +134,9 @@ export interface DaemonCarry {
   childNofileSoft?: number;
 }
 
+/** The command-line flag that turns every file watch off. */
+export const NO_WATCH_FLAG = "--no-watch";
+
 /** Runs the command line `args` (without argv0); resolves to the exit status. */
 export async function runCli(args: readonly string[], host: CliHost, start: StartDaemon): Promise<number> {
   const name = basename(host.argv0);
@@ -172,11 +175,15 @@ export async function runSupervisord(args: readonly string[], host: CliHost, sta
     return checkConfig(args.filter((a) => a !== CHECK_CONFIG_FLAG), { ...host, env }, configHostOf(host, env));
   }
   const carry: DaemonCarry = {};
+  // `--no-watch` (extension, EXTENSIONS.md §9) overrides `[supervisord] watch`.
+  const noWatch = args.includes(NO_WATCH_FLAG);
+  const rest = noWatch ? args.filter((a) => a !== NO_WATCH_FLAG) : args;
   for (let first = true;; first = false) {
     const outcome = await runSupervisordOnce(
-      args,
+      rest,
       host,
-      (options, config, reread) => start(options, config, { first, reread, carry }),
+      (options, config, reread) =>
+        start(noWatch ? { ...options, watch: false } : options, config, { first, reread, carry }),
     );
     if (outcome !== "restart") return outcome;
   }

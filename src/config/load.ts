@@ -36,6 +36,7 @@ import {
 } from "./load_dependencies.ts";
 import { readSupervisordExtensions } from "./load_extensions.ts";
 import { readLogRotateUtc } from "./load_log_extensions.ts";
+import { watchSwitch } from "./load_watch.ts";
 import { supervisordEnvFile } from "./env_file_load.ts";
 import { applyShellExpansion, shellExpansionOn } from "./shell_expansion.ts";
 import { strictKeysMode, unknownKeyMessages } from "./strict_keys.ts";
@@ -346,5 +347,6 @@ function readSupervisordSection(
     statefile: statefilePath(reader.get("supervisord", "statefile", null, { here }), here, probe),
     ...readSupervisordExtensions((key) => reader.get("supervisord", key, null, { here })),
     ...readLogRotateUtc((key) => reader.get("supervisord", key, null, { here })),
+    ...watchSwitch(reader.get("supervisord", "watch", null, { here })),
   };
 }

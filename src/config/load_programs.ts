@@ -30,6 +30,7 @@ import type { Expansions, OptionReader } from "./_reader.ts";
 import { readProgramExtensions } from "./load_extensions.ts";
 import { readLogExtensions } from "./load_log_extensions.ts";
 import { readDependencyKeys } from "./load_dependencies.ts";
+import { readWatchKeys } from "./load_watch.ts";
 import { cronAutorestartWarning, cronAutostartDefault, readCronKeys } from "./load_cron.ts";
 import { envFileRefs } from "./env_file.ts";
 import { dirname, isAbs } from "./pypath.ts";
@@ -194,6 +195,14 @@ function buildProcesses(
       throw new ValueConversionError(`cron is not supported in [${section}]`);
     }
     if (cron !== null && autorestart !== false) ctx.parseWarnings.push(cronAutorestartWarning(section, name));
+    const sectionFile = ctx.reader.parser.sectionFile(section);
+    const watch = readWatchKeys(
+      (key) => get(key, null),
+      sectionFile !== undefined && isAbs(sectionFile) ? dirname(sectionFile) : ctx.here,
+    );
+    if (watch !== null && section.startsWith("eventlistener:")) {
+      throw new ValueConversionError(`restart_directory_monitor is not supported in [${section}]`);
+    }
     processes.push({
       name,
       command,
@@ -223,6 +232,7 @@ function buildProcesses(
       ...readLogExtensions((key) => get(key, null)),
       env_file: envFileSetting(ctx, section, get, environment),
       ...(cron === null ? {} : { cron }),
+      ...(watch === null ? {} : { watch }),
     });
   }
   return processes.sort(compareConfigs);

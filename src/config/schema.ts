@@ -99,6 +99,8 @@ export interface SupervisordSection extends SupervisordExtensions {
   environment: Record<string, string>;
   /** `statefile` (extension, EXTENSIONS.md §7): where operator stops are remembered; null when unset. */
   statefile: string | null;
+  /** `watch` (extension, EXTENSIONS.md §9): false turns every program's file watch off (so does `--no-watch`). */
+  watch?: boolean;
 }
 
 /** One process of a program, eventlistener or fcgi-program section (SURFACE §3.5). */
@@ -165,6 +167,32 @@ export interface ProcessConfig extends ProgramExtensions, DependencyExtensions, 
   serverurl: string | null;
   /** `cron` and its keys (EXTENSIONS.md §9); absent or null = not scheduled. */
   cron?: CronConfig | null;
+  /** The watch keys (EXTENSIONS.md §9); absent or null = not watched. */
+  watch?: WatchConfig | null;
+}
+
+/** What a watched change does: restart (the default), send a signal, or run a command. */
+export type WatchAction =
+  | { kind: "restart" }
+  | { kind: "signal"; signal: number }
+  | { kind: "command"; command: string };
+
+/** A program's file watch (EXTENSIONS.md §9, load_watch.ts). Durations are seconds. */
+export interface WatchConfig {
+  /** `restart_directory_monitor`: absolute roots, watched recursively. */
+  dirs: string[];
+  /** `restart_file_pattern(s)`: globs on the basename, or on the path below the root when they hold a `/`. */
+  patterns: string[];
+  /** `restart_file_ignore`: globs on any path component (and the path below the root). */
+  ignore: string[];
+  /** `restart_debounce`: the quiet period before acting. */
+  debounce: number;
+  /** `restart_when_binary_changed`: watch the resolved command. */
+  binary: boolean;
+  /** `restart_signal_when_file_changed` / `restart_cmd_when_file_changed`. */
+  on_file: WatchAction;
+  /** `restart_signal_when_binary_changed` / `restart_cmd_when_binary_changed`. */
+  on_binary: WatchAction;
 }
 
 /** A program's schedule (EXTENSIONS.md §9, load_cron.ts). */

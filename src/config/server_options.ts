@@ -128,6 +128,7 @@ export function serverOptions(config: SupervisorConfig, overrides: OptionOverrid
     statefile: s.statefile,
     log_rotate_utc: s.log_rotate_utc,
     logfile_rotate_every: s.logfile_rotate_every,
+    ...(s.watch === undefined ? {} : { watch: s.watch }),
   };
 }
 

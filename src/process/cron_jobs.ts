@@ -1,7 +1,8 @@
 /**
  * Cron programs in the engine (EXTENSIONS.md §9): one due-time source that
  * starts each scheduled process at its `cron` times and stops it at its
- * `cron_stop` times, through {@linkcode ProcessControl}. A fire time that
+ * `cron_stop` times (starts through {@linkcode ProcessControl}; stops are
+ * the schedule's, not an operator's, so a statefile does not record them). A fire time that
  * finds the job still running skips the run (`cron_overlap=skip`) or stops
  * it and starts it again (`restart`). Missed runs are not caught up: after
  * a fire the next time is computed from the current wall time. Times of a
@@ -202,7 +203,7 @@ export class CronJobs {
       }
       logger.info(`cron: '${proc.name}' is still running: restarting it for the run of ${label}`);
       job.restartPending = true;
-      if (proc.state !== ProcessState.STOPPING) void this.#control.stopProcess(proc, { wait: false });
+      if (proc.state !== ProcessState.STOPPING) proc.stop();
       return;
     }
     logger.info(`cron: starting '${proc.name}' (run of ${label})`);
@@ -218,7 +219,7 @@ export class CronJobs {
   #fireStop(proc: Subprocess): void {
     if (this.sup.mood !== SupervisorState.RUNNING || !RUNNING_STATES.has(proc.state)) return;
     this.sup.host.logger.info(`cron: stopping '${proc.name}' (cron_stop)`);
-    void this.#control.stopProcess(proc, { wait: false });
+    proc.stop();
   }
 
   #changed({ proc, to }: StateChange): void {

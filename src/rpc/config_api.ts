@@ -84,6 +84,7 @@ const COMPARED = [
   "env_file",
   // Extension keys (EXTENSIONS.md §9; the parsed sets compare through their source text).
   "cron",
+  "watch",
   // Extension keys (EXTENSIONS.md §6).
   "stdout_logfile_rotate_every",
   "stderr_logfile_rotate_every",

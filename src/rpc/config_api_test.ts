@@ -153,6 +153,15 @@ Deno.test("[RPC.configeq] every compared option makes a difference; AUTO on eith
     cron: { start: parseCron("@daily"), stop: null, timezone: null, overlap: "skip" },
     stdout_logfile_rotate_every: { kind: "daily" },
     stderr_logfile_rotate_every: { kind: "every", seconds: 60 },
+    watch: {
+      dirs: ["/src"],
+      patterns: ["*"],
+      ignore: [],
+      debounce: 0.3,
+      binary: false,
+      on_file: { kind: "restart" },
+      on_binary: { kind: "restart" },
+    },
   };
   for (const [key, value] of Object.entries(changed)) {
     ok(!processConfigsEqual(base, { ...base, [key]: value }), `${key} is compared`);

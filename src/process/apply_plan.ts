@@ -85,6 +85,7 @@ export const KEY_CLASS: { readonly [K in keyof Required<ProcessConfig>]: KeyClas
   depends_section: "in place",
   healthcheck: "in place",
   cron: "in place",
+  watch: "in place",
 };
 
 /** INI spellings of fields whose name differs from the key. */

@@ -73,6 +73,15 @@ Deno.test("apply plan: every ProcessConfig key is classified, and a change to it
     },
     env_file: { files: [{ path: "/app.env", optional: false }], explicit: [] },
     cron: { start: parseCron("@daily"), stop: null, timezone: null, overlap: "skip" },
+    watch: {
+      dirs: ["/src"],
+      patterns: ["*"],
+      ignore: [],
+      debounce: 0.3,
+      binary: false,
+      on_file: { kind: "restart" },
+      on_binary: { kind: "restart" },
+    },
     stdout_logfile_rotate_every: { kind: "daily" },
     stderr_logfile_rotate_every: { kind: "every", seconds: 60 },
   };

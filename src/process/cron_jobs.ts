@@ -113,7 +113,8 @@ export class CronJobs {
     const config = proc.config.cron;
     if (config === undefined || config === null) return null;
     let job = this.#jobs.get(proc);
-    if (job === undefined) {
+    // A new config (an in-place apply) starts the schedule afresh.
+    if (job === undefined || job.config !== config) {
       const tz = config.timezone ?? localTimeZone();
       job = {
         config,

@@ -103,7 +103,11 @@ export class FileWatches {
       for (const p of g.processes.values()) {
         if (!p.config.watch) continue;
         live.add(p);
-        if (!this.#jobs.has(p)) this.#jobs.set(p, this.#start(p, p.config.watch));
+        const job = this.#jobs.get(p);
+        if (job !== undefined && job.config === p.config.watch) continue;
+        // New, or a new config (an in-place apply): the watches start afresh.
+        job?.watchers.forEach((w) => w.close());
+        this.#jobs.set(p, this.#start(p, p.config.watch));
       }
     }
     for (const [p, job] of this.#jobs) {

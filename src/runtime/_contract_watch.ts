@@ -63,8 +63,9 @@ export const watchCases: ContractCase[] = [
     });
   }],
   ["watch on a missing path throws NotFoundError", async (rt) => {
-    await withTempDir(rt, async (dir) => {
+    await withTempDir(rt, (dir) => {
       assert.throws(() => rt.watch(`${dir}/missing`, true, () => {}, () => {}), (e) => e instanceof NotFoundError);
+      return Promise.resolve();
     });
   }],
 ];

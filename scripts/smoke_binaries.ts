@@ -11,7 +11,8 @@
  * musl binaries get the format check only). The run: `-v` prints 4.2.5; a
  * broken config exits 2 with supervisord's `Error:` line; a config with one
  * program starts it; `ctl status` answers RUNNING; SIGTERM stops the daemon
- * and the program. `sha256sum -c SHA256SUMS` checks the checksums. A missing tool skips that part with a line saying so.
+ * and the program; the main log has no `not available here` line (the C
+ * library opened through FFI). `sha256sum -c SHA256SUMS` checks the checksums. A missing tool skips that part with a line saying so.
  *
  * Usage: deno run -A scripts/smoke_binaries.ts [dist-dir] [--only NAME ...]
  * Exits 1 when a check that could run failed.
@@ -118,6 +119,10 @@ async function runChecks(cmd: string[]): Promise<void> {
     const status = await daemon.status;
     if (status.code !== 0) throw new Error(`daemon exited ${status.code} (signal ${status.signal}) on SIGTERM`);
     await waitFor(`the program (pid ${sleeper}) to be gone`, () => !pidAlive(sleeper), 10);
+    const notice = (await Deno.readTextFile(`${dir}/supervisord.log`)).split("\n").find((l) =>
+      l.includes("not available")
+    );
+    if (notice !== undefined) throw new Error(`on Linux every feature should be there: ${notice}`);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

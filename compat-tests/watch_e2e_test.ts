@@ -12,10 +12,13 @@
 
 import assert from "node:assert/strict";
 import { renameSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { ForegroundDaemon } from "./_daemon.ts";
 import { fixedEnv, ourEntryName, tempDir } from "./_harness.ts";
 import { canAskPython, pythonLoadErrors } from "./_python_accepts.ts";
+import { rpcCall } from "./_rpc.ts";
+import { DEMO_CONF } from "../src/demo_conf.ts";
 
 const CONF = `[supervisord]
 logfile=%(here)s/supervisord.log
@@ -42,6 +45,16 @@ command=/bin/sleep 1000
 startsecs=0
 restart_directory_monitor=%(here)s/missing
 `;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
 
 function start(tmp: string, args: string[] = []): ForegroundDaemon {
   const path = join(tmp, "supervisord.conf");
@@ -91,11 +104,36 @@ Deno.test(`[EXT.watch.global,EXT.watch.inotify] --no-watch starts no watch (a mi
   assert.ok(!d.lines().some((l) => /cannot watch|watch:/.test(l)), d.lines().join("\n"));
 });
 
+const demoConf = (port: number) => DEMO_CONF.replace("port=127.0.0.1:9001", `port=127.0.0.1:${port}`);
+
+Deno.test(`[EXT.watch.demo,EXT.cron.demo] the demo config: a .js change restarts 'dev'; 'report' shows its next run (${ourEntryName()})`, async () => {
+  using tmp = tempDir("svts-watch-");
+  const path = join(tmp.path, "supervisord.conf");
+  writeFileSync(path, demoConf(await freePort()));
+  using d = new ForegroundDaemon("ours", ["-c", path], { cwd: tmp.path, env: fixedEnv() });
+  await d.waitFor(/spawned: 'dev'/);
+  await saveUntil(
+    d,
+    /watch: restarting 'dev' \('app\.js' changed\)/,
+    1,
+    () => writeFileSync(join(tmp.path, "app.js"), "1"),
+  );
+  await d.waitFor(/spawned: 'dev'/, 20_000, 2);
+  const info = await rpcCall({ path: join(tmp.path, "supervisor.sock") }, "supervisor.getProcessInfo", ["report"]);
+  assert.ok(!info.fault);
+  const report = info.value as Record<string, unknown>;
+  if (report.statename !== "RUNNING") {
+    assert.match(String(report.description), /next run \d{4}-\d\d-\d\d \d\d:\d\d:[0-5][05] /);
+  }
+  d.signal("SIGTERM");
+  await d.exited;
+});
+
 Deno.test({
   name: `[EXT.watch.python] the config above loads in supervisord 4.2.5 (${ourEntryName()})`,
   ignore: !canAskPython,
   fn() {
-    const texts = [CONF.replaceAll("%(here)s", "{TMP}")];
+    const texts = [CONF, demoConf(9001)].map((t) => t.replaceAll("%(here)s", "{TMP}"));
     assert.deepEqual(pythonLoadErrors(texts), texts.map(() => null));
   },
 });

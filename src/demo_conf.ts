@@ -1,7 +1,8 @@
 /**
  * The embedded demo config that `supervisord demo` runs in the foreground:
  * a few small programs that show the usual states, a health-checked service
- * and a program that starts once it is healthy (`depends_on`), the control
+ * and a program that starts once it is healthy (`depends_on`), a job on a
+ * schedule (`cron`), a program restarted on file change (`watch`), the control
  * socket and the HTTP server on 127.0.0.1, everything under one temp
  * directory.
  *
@@ -63,6 +64,20 @@ healthcheck_interval=5s
 [program:web]
 command=/bin/sh -c 'echo "web up: the cache is healthy"; exec sleep 100000'
 depends_on=cache:healthy
+
+; a scheduled job (cron; six fields, seconds first): it runs every 15 seconds,
+; and between runs "supervisord ctl status" shows when it runs next
+[program:report]
+command=/bin/sh -c 'echo "report at $(date +%%T)"'
+cron=*/15 * * * * *
+autorestart=false
+startsecs=0
+
+; restarted when a .js file in the demo directory changes (try: touch <dir>/app.js)
+[program:dev]
+command=/bin/sh -c 'echo "dev server up"; exec sleep 100000'
+restart_directory_monitor=.
+restart_file_pattern=*.js
 
 ; configured but not started: start it with "supervisord ctl start idle"
 [program:idle]

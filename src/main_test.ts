@@ -68,7 +68,16 @@ Deno.test("runCli() demo writes the embedded config to a temp dir and starts it"
   const [options, config] = calls[0]!;
   assert.equal(options.nodaemon, true);
   assert.equal(config.here, "/tmp/supervisord-demo-1");
-  assert.deepEqual(config.groups.map((g) => g.name).sort(), ["cache", "clock", "flaky", "idle", "web", "worker"]);
+  assert.deepEqual(config.groups.map((g) => g.name).sort(), [
+    "cache",
+    "clock",
+    "dev",
+    "flaky",
+    "idle",
+    "report",
+    "web",
+    "worker",
+  ]);
 });
 
 Deno.test("[CLI.usage,CLI.precedence] runCli() applies command-line values over the config", async () => {

@@ -221,6 +221,29 @@ Deno.test(`[EXT.ctl.withdeps,EXT.ctl.health] ctl start --with-deps starts db, wa
   await d.exited;
 });
 
+const readyConf = HEAD + `
+[program:db]
+command=/bin/sh -c 'echo starting; sleep 0.5; echo "database system is ready to accept connections" >&2; exec sleep 1000'
+startsecs=0
+ready_log=ready to accept connections
+
+[program:web]
+command=/bin/sleep 1000
+startsecs=0
+depends_on=db:healthy
+`;
+
+Deno.test(`[EXT.health.readylog] ready_log: a dependent waits for the ready line on stderr (${ourEntryName()})`, async () => {
+  using tmp = tempDir("svts-health-");
+  using d = start(tmp.path, readyConf);
+  await d.waitFor(/spawned: 'web'/);
+  const lines = d.lines();
+  const ready = lines.findIndex((l) => l === "INFO health: 'db' is ready (ready_log matched)");
+  assert.ok(ready >= 0 && ready < lines.findIndex((l) => /spawned: 'web'/.test(l)), lines.join("\n"));
+  d.signal("SIGTERM");
+  await d.exited;
+});
+
 const demoConf = (port: number) => DEMO_CONF.replace("port=127.0.0.1:9001", `port=127.0.0.1:${port}`);
 
 Deno.test(`[EXT.health.demo] the demo config: web starts once the health-checked cache is healthy (${ourEntryName()})`, async () => {
@@ -238,7 +261,7 @@ Deno.test({
   name: `[EXT.health.python] the configs above load in supervisord 4.2.5 (${ourEntryName()})`,
   ignore: !canAskPython,
   fn() {
-    const texts = [gateConf(8080), flipConf(8081), execConf, withDepsConf(8082), demoConf(9001)].map((t) =>
+    const texts = [gateConf(8080), flipConf(8081), execConf, withDepsConf(8082), demoConf(9001), readyConf].map((t) =>
       t.replaceAll("%(here)s", "{TMP}")
     );
     assert.deepEqual(pythonLoadErrors(texts), texts.map(() => null));

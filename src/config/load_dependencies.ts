@@ -38,6 +38,17 @@ const CONDITION_HINT = "(use started, running, healthy, completed, succeeded)";
 /** Reads one expanded option, or null when it is absent. */
 type KeyReader = (key: string) => string | null;
 
+/** `ready_log`: a regular expression, checked here. */
+function readyLog(raw: string | null): string | null {
+  if (raw === null) return null;
+  try {
+    new RegExp(raw);
+  } catch (e) {
+    throw new ValueConversionError(`invalid regular expression in ready_log: ${(e as Error).message}`);
+  }
+  return raw;
+}
+
 /** Plugin state words (`dependent_startup_wait_for`) and the conditions they mean. */
 const PLUGIN_STATES: Readonly<Record<string, DependencyCondition>> = {
   starting: "started",
@@ -119,6 +130,7 @@ export function readDependencyKeys(get: KeyReader, section: string, native = fal
       : choice("on_dependency_failure", failure, ["ignore", "stop", "restart"]),
     depends_section: depends_on.length > 0 ? section : null,
     healthcheck: readHealthKeys(get),
+    ready_log: readyLog(get("ready_log")),
   };
 }
 
@@ -169,7 +181,7 @@ export function resolveTarget<P extends { readonly name: string }>(
   return procs.length > 0 ? procs : null;
 }
 
-/** Whether a target process can report `healthy` (a health check). */
+/** Whether a target process can report `healthy` (a health check or `ready_log`). */
 type HasHealth = (group: string, process: string) => boolean;
 
 /**
@@ -182,8 +194,10 @@ export function checkDependencies(
   groups: readonly ProcessGroupConfig[],
   fileOf: (section: string) => string,
 ): void {
-  const hasHealth: HasHealth = (g, p) =>
-    groups.find((x) => x.name === g)?.processes.find((x) => x.name === p)?.healthcheck != null;
+  const hasHealth: HasHealth = (g, p) => {
+    const proc = groups.find((x) => x.name === g)?.processes.find((x) => x.name === p);
+    return proc !== undefined && (proc.healthcheck !== null || proc.ready_log !== null);
+  };
   const targets = groups.map((g) => ({ name: g.name, members: g.processes.map((p) => ({ name: p.name, g })) }));
   const key = (group: string, proc: string) => `${group}:${proc}`;
   const edges = new Map<string, string[]>();

@@ -142,6 +142,17 @@ Deno.test("[EXT.health.deps] depends_on db:healthy loads once db has a healthche
   }]);
 });
 
+Deno.test("[EXT.health.readylog] ready_log makes a program a :healthy target; a bad regular expression is a load error", () => {
+  const cfg = load(
+    db("ready_log = ready to accept connections\n") + "[program:web]\ncommand=/bin/web\ndepends_on=db:healthy\n",
+  );
+  assert.equal(cfg.groups.find((g) => g.name === "db")!.processes[0]!.ready_log, "ready to accept connections");
+  assert.match(
+    loadError("ready_log = (unclosed\n"),
+    /^invalid regular expression in ready_log: .* in section 'program:db'/,
+  );
+});
+
 Deno.test({
   name: "[EXT.health.python] every config above loads in supervisord 4.2.5",
   ignore: !canAskPython,

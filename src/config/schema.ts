@@ -265,6 +265,8 @@ export interface HealthCheckConfig {
 export interface DependencyExtensions {
   /** `healthcheck` and its keys (or the `liveness_check_*` aliases); null = no check. */
   healthcheck: HealthCheckConfig | null;
+  /** `ready_log`: a regular expression; the first output line it matches makes the process ready (`healthy` without a check). */
+  ready_log: string | null;
   /** `dependent_startup=true` read natively (`[supervisord] dependent_startup=native`): started although `autostart=false`. */
   dependent_startup: boolean;
   /** `depends_on`: what must be met before an automatic start; empty = nothing. */
@@ -356,6 +358,7 @@ export function defaultDependencyExtensions(): DependencyExtensions {
     on_dependency_failure: "ignore",
     depends_section: null,
     healthcheck: null,
+    ready_log: null,
   };
 }
 

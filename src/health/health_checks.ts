@@ -17,6 +17,7 @@ import type { Subprocess } from "../process/subprocess.ts";
 import type { StateChange, Supervisor } from "../process/supervisor.ts";
 import { HealthState, type HealthStatus, type HealthTransition, type ProbeRecord } from "./health_state.ts";
 import { type ProbeResult, runProbe } from "./probes.ts";
+import { ReadyLog } from "./ready_log.ts";
 
 /** One process's health, for the ctl, the web UI and the JSON API. */
 export interface HealthView {
@@ -47,6 +48,7 @@ export interface HealthOptions {
 /** The health checks of one engine; `install()` plugs them in. */
 export class HealthChecks {
   readonly #states = new WeakMap<Subprocess, HealthState>();
+  readonly #ready = new WeakMap<Subprocess, ReadyLog>();
   /** Stopped by `healthcheck_action=restart`: started again once stopped. */
   readonly #restartAfterStop = new Set<Subprocess>();
   /** Stopped by `healthcheck_action=stop`: described `stopped: unhealthy` until started again. */
@@ -79,9 +81,33 @@ export class HealthChecks {
     return () => offs.forEach((off) => off());
   }
 
-  /** True when `proc` has a check and its status is `healthy`. */
+  /**
+   * True when `proc` has a check and its status is `healthy`, or, without a
+   * check, has `ready_log` and printed its ready line since its spawn.
+   */
   healthy(proc: Subprocess): boolean {
+    if (proc.config.healthcheck === null) return this.#ready.get(proc)?.matched ?? false;
     return this.#states.get(proc)?.status === "healthy";
+  }
+
+  /** Starts watching `proc`'s output for its `ready_log` line (again at each spawn). */
+  #watchReadyLog(proc: Subprocess): void {
+    const pattern = proc.config.ready_log;
+    if (pattern === null || proc.output === null) return;
+    const known = this.#ready.get(proc);
+    if (known !== undefined && known.pattern === pattern) return known.reset();
+    const ready = new ReadyLog(pattern);
+    this.#ready.set(proc, ready);
+    if (known !== undefined) return; // the observer below reads the current ReadyLog
+    const output = proc.output;
+    const previous = output.onOutput;
+    output.onOutput = (channel, data) => {
+      previous?.(channel, data);
+      if (!this.#ready.get(proc)?.feed(channel, data)) return;
+      this.sup.host.logger.info(`health: '${proc.name}' is ready (ready_log matched)`);
+      if (proc.config.healthcheck === null) this.#onTransition(proc, true);
+      this.sup.wake();
+    };
   }
 
   /** The health of `proc`, or null when it has no check. */
@@ -93,9 +119,13 @@ export class HealthChecks {
 
   #state(proc: Subprocess): HealthState {
     let s = this.#states.get(proc);
-    if (s === undefined) {
+    if (s === undefined || s.config !== proc.config.healthcheck) {
+      const changed = s !== undefined;
       s = new HealthState(proc.config.healthcheck!);
       this.#states.set(proc, s);
+      // A check changed in place on a live process starts over as at a spawn.
+      const live = proc.state === ProcessState.STARTING || proc.state === ProcessState.RUNNING;
+      if (changed && live) s.spawned(this.sup.host.runtime.clock.monotonic());
     }
     return s;
   }
@@ -111,7 +141,7 @@ export class HealthChecks {
   #nextDue(): number | null {
     let due: number | null = null;
     for (const proc of this.#checked()) {
-      const d = this.#states.get(proc)?.nextDue() ?? null;
+      const d = this.#states.has(proc) ? this.#state(proc).nextDue() : null;
       if (d !== null && (due === null || d < due)) due = d;
     }
     return due;
@@ -119,7 +149,7 @@ export class HealthChecks {
 
   #probeDue(now: number): void {
     for (const proc of this.#checked()) {
-      const state = this.#states.get(proc);
+      const state = this.#states.has(proc) ? this.#state(proc) : undefined;
       const due = state?.nextDue() ?? null;
       if (state === undefined || due === null || due > now) continue;
       const ticket = state.begin(now);
@@ -156,6 +186,7 @@ export class HealthChecks {
   }
 
   #changed({ proc, to }: StateChange): void {
+    if (to === ProcessState.STARTING) this.#watchReadyLog(proc);
     if (proc.config.healthcheck === null) return;
     const state = this.#state(proc);
     if (to === ProcessState.STARTING) {

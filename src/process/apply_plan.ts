@@ -84,6 +84,7 @@ export const KEY_CLASS: { readonly [K in keyof Required<ProcessConfig>]: KeyClas
   on_dependency_failure: "in place",
   depends_section: "in place",
   healthcheck: "in place",
+  ready_log: "in place",
   cron: "in place",
   watch: "in place",
 };

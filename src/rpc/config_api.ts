@@ -80,6 +80,7 @@ const COMPARED = [
   "on_dependency_failure",
   "depends_section",
   "healthcheck",
+  "ready_log",
   // Extension keys (EXTENSIONS.md §5).
   "env_file",
   // Extension keys (EXTENSIONS.md §9; the parsed sets compare through their source text).

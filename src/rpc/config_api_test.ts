@@ -131,6 +131,7 @@ Deno.test("[RPC.configeq] every compared option makes a difference; AUTO on eith
     backoff_reset_after: 30,
     retry_forever: true,
     dependent_startup: true,
+    ready_log: "ready",
     depends_on: [{ target: "db", condition: "healthy" }],
     depends_timeout: 5,
     on_dependency_failure: "restart",

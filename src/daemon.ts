@@ -167,7 +167,7 @@ export async function startDaemon(
   const notice = run.first ? rt.platformNotice() : null;
   if (notice !== null) logger.warn(notice);
 
-  const notifier = installSdNotify(rt, sup, logger);
+  const notifier = installSdNotify(rt, sup, logger, (p) => (deps?.view(p).dependency_failed ?? null) !== null);
   const outcome = await runEngine(rt, sup, logger, http, hooks);
   notifier.close();
   essential.close();

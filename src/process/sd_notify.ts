@@ -33,9 +33,16 @@ export function statusText(procs: readonly Subprocess[]): string {
   return parts.length === 0 ? total : `${total}: ${parts.join(", ")}`;
 }
 
-/** True once every process with autostart has been spawned at least once. */
-export function autostartsSpawned(procs: readonly Subprocess[]): boolean {
-  return procs.every((p) => !p.config.autostart || p.laststart !== null);
+/**
+ * True once every process with autostart has been spawned at least once,
+ * leaving out those that will not start on their own: an operator stop
+ * remembered by the statefile, or `held(p)` (a failed dependency).
+ */
+export function autostartsSpawned(
+  procs: readonly Subprocess[],
+  held: (p: Subprocess) => boolean = () => false,
+): boolean {
+  return procs.every((p) => !p.config.autostart || p.laststart !== null || p.operatorStopped || held(p));
 }
 
 /** A running notifier; `close()` unsubscribes it (the run is over). */
@@ -46,8 +53,15 @@ export interface SdNotifier {
 /**
  * Starts notifying systemd for this run of the engine when NOTIFY_SOCKET is
  * set; otherwise does nothing.
+ *
+ * @param held Processes that will not start by themselves now (a failed dependency).
  */
-export function installSdNotify(rt: Runtime, sup: Supervisor, logger: Logger): SdNotifier {
+export function installSdNotify(
+  rt: Runtime,
+  sup: Supervisor,
+  logger: Logger,
+  held: (p: Subprocess) => boolean = () => false,
+): SdNotifier {
   const socket = rt.env()[NOTIFY_SOCKET];
   if (socket === undefined || socket === "") return { close() {} };
   let broken = false;
@@ -66,7 +80,7 @@ export function installSdNotify(rt: Runtime, sup: Supervisor, logger: Logger): S
     const procs = sup.allProcesses();
     const status = statusText(procs);
     if (!ready) {
-      if (!autostartsSpawned(procs)) return;
+      if (!autostartsSpawned(procs, held)) return;
       ready = true;
       lastStatus = status;
       return send(`READY=1\nSTATUS=${status}`);

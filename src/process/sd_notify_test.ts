@@ -9,6 +9,8 @@ import assert from "node:assert/strict";
 import { startSupervisor } from "../embed.ts";
 import { FakeRuntime } from "../runtime/fake.ts";
 import { RuntimeError } from "../runtime/errors.ts";
+import { autostartsSpawned } from "./sd_notify.ts";
+import type { Subprocess } from "./subprocess.ts";
 
 const CONF = `[supervisord]
 logfile=/var/log/supervisord.log
@@ -93,4 +95,59 @@ Deno.test("a send that fails is logged once as a warning; the daemon runs on", a
     /WARN sd_notify: cannot send to NOTIFY_SOCKET=\/run\/absent: sendto \/run\/absent: No such/,
   );
   assert.match(log, /success: web entered RUNNING state/);
+});
+
+Deno.test("readiness waits for autostart programs only, and not for ones held by an operator stop or a failed dependency", () => {
+  const proc = (name: string, autostart: boolean, laststart: number | null, operatorStopped = false) =>
+    ({ name, config: { autostart }, laststart, operatorStopped }) as unknown as Subprocess;
+  const spawned = proc("a", true, 1);
+  const manual = proc("m", false, null);
+  const pending = proc("p", true, null);
+  assert.equal(autostartsSpawned([spawned, manual]), true);
+  assert.equal(autostartsSpawned([spawned, pending]), false);
+  assert.equal(autostartsSpawned([spawned, proc("s", true, null, true)]), true, "a remembered operator stop");
+  assert.equal(autostartsSpawned([spawned, pending], (p) => p === pending), true, "a failed dependency");
+  assert.equal(autostartsSpawned([]), true);
+});
+
+/** Lets the event loop turn until `cond` holds; fails after 2000 turns (no clock involved). */
+async function turnsUntil(cond: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 2000; i++) {
+    if (cond()) return;
+    await new Promise((r) => setTimeout(r, 0));
+  }
+  assert.fail(`never saw ${what}`);
+}
+
+Deno.test("a program whose dependency failed does not hold READY=1 back", async () => {
+  const rt = host({ NOTIFY_SOCKET: "/run/systemd/notify" });
+  rt.fs.seedFile(
+    "/etc/supervisord.conf",
+    `[supervisord]
+logfile=/var/log/supervisord.log
+childlogdir=/tmp
+
+[program:db]
+command=/bin/web
+startsecs=1
+startretries=0
+
+[program:web]
+command=/bin/web
+startsecs=0
+depends_on=db
+`,
+  );
+  const handle = startSupervisor(rt, ["-c", "/etc/supervisord.conf"]);
+  const d = await handle.running();
+  await turnsUntil(() => rt.spawns.length > 0, "db spawned");
+  assert.equal(rt.datagrams.length, 0, "web has not been spawned and db may still come up");
+  rt.spawns[0]!.exit(1);
+  const states = await d.context.control.waitUntilSettled("db");
+  assert.deepEqual(states.map((p) => p.statename), ["FATAL"]);
+  await turnsUntil(() => rt.datagrams.length > 0, "a datagram");
+  assert.match(rt.datagrams[0]!.text, /^READY=1\nSTATUS=2 processes: 1 FATAL, 1 STOPPED$/);
+  rt.killExits = true;
+  d.shutdown();
+  assert.equal(await handle.exited, 0);
 });

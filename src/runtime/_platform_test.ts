@@ -16,7 +16,7 @@ const TARGETS = [
   { os: "darwin", arch: "x64", deno: "x86_64", musl: null },
 ] as const;
 
-Deno.test("Linux (glibc or musl, x64 or arm64): glibc's name first, then musl's for the arch, then libc.so; /proc and util-linux", () => {
+Deno.test("[SCOPE.platform] Linux (glibc or musl, x64 or arm64): glibc's name first, then musl's for the arch, then libc.so; /proc and util-linux", () => {
   for (const t of TARGETS.filter((x) => x.os === "linux")) {
     for (const arch of [t.arch, t.deno]) {
       const p = platformProfile(t.os, arch);
@@ -34,7 +34,7 @@ Deno.test("Linux (glibc or musl, x64 or arm64): glibc's name first, then musl's 
   }
 });
 
-Deno.test("macOS (arm64 and x64): libSystem, __error, BSD resource numbers, and no /proc, prlimit or setpriv", () => {
+Deno.test("[SCOPE.platform] macOS (arm64 and x64): libSystem, __error, BSD resource numbers, and no /proc, prlimit or setpriv", () => {
   for (const t of TARGETS.filter((x) => x.os === "darwin")) {
     for (const arch of [t.arch, t.deno]) {
       const p = platformProfile(t.os, arch);
@@ -53,7 +53,7 @@ Deno.test("macOS (arm64 and x64): libSystem, __error, BSD resource numbers, and 
   }
 });
 
-Deno.test("any other platform opens no library and reads no /proc", () => {
+Deno.test("[SCOPE.platform] any other platform opens no library and reads no /proc", () => {
   for (const [os, arch] of [["freebsd", "x64"], ["linux", "riscv64"], ["windows", "x64"]] as const) {
     const p = platformProfile(os, arch);
     assert.equal(p.os, "other");

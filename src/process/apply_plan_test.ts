@@ -53,6 +53,7 @@ Deno.test("apply plan: every ProcessConfig key is classified, and a change to it
     backoff_reset_after: 30,
     retry_forever: true,
     dependent_startup: true,
+    ready_log: "ready",
     depends_on: [{ target: "db", condition: "healthy" }],
     depends_timeout: 5,
     on_dependency_failure: "restart",

@@ -17,6 +17,7 @@ import { ForegroundDaemon } from "./_daemon.ts";
 import { fixedEnv, ourEntryName, tempDir } from "./_harness.ts";
 import { canAskPython, pythonLoadErrors } from "./_python_accepts.ts";
 import { rpcCall } from "./_rpc.ts";
+import { rawHttp } from "./_raw_http.ts";
 
 const HEAD = `[supervisord]
 logfile=%(here)s/supervisord.log
@@ -83,6 +84,15 @@ Deno.test(`[EXT.cron.run,EXT.cron.overlap,EXT.cron.stop,EXT.cron.idle] cron jobs
   const yearly = info.value as Record<string, unknown>;
   assert.equal(yearly.statename, "STOPPED");
   assert.match(String(yearly.description), /^next run 20\d\d-01-01 00:00:00 UTC$/);
+  const api = await rawHttp({ path: join(tmp.path, "sv.sock") }, "GET /api/v1/processes HTTP/1.0\r\n\r\n");
+  assert.equal(api.status, 200);
+  const byName = new Map(
+    (JSON.parse(api.body) as { processes: Array<{ name: string; schedule: string | null }> }).processes.map((
+      p,
+    ) => [p.name, p.schedule]),
+  );
+  assert.equal(byName.get("tick"), "* * * * * *");
+  assert.equal(byName.get("yearly"), "0 0 1 1 *");
   d.signal("SIGTERM");
   await d.exited;
 });

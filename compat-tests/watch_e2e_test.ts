@@ -18,6 +18,7 @@ import { ForegroundDaemon } from "./_daemon.ts";
 import { fixedEnv, ourEntryName, tempDir } from "./_harness.ts";
 import { canAskPython, pythonLoadErrors } from "./_python_accepts.ts";
 import { rpcCall } from "./_rpc.ts";
+import { rawHttp } from "./_raw_http.ts";
 import { DEMO_CONF } from "../src/demo_conf.ts";
 
 const CONF = `[supervisord]
@@ -86,6 +87,9 @@ Deno.test(`[EXT.watch.restart,EXT.watch.rename,EXT.watch.ownlogs] a write and a 
     renameSync(join(src, "app.js.tmp"), join(src, "app.js"));
   });
   await d.waitFor(/spawned: 'web'/, 20_000, 3);
+  const api = await rawHttp({ path: join(tmp.path, "sv.sock") }, "GET /api/v1/processes HTTP/1.0\r\n\r\n");
+  const watched = (JSON.parse(api.body) as { processes: Array<{ name: string; watch: string[] | null }> }).processes;
+  assert.deepEqual(watched.find((p) => p.name === "web")?.watch, [tmp.path]);
   const lines = d.lines();
   assert.ok(!lines.some((l) => /'web\.out' changed|\.tmp' changed/.test(l)), lines.join("\n"));
   d.signal("SIGTERM");

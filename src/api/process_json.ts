@@ -55,9 +55,9 @@ export interface ProcessJson extends ProcessInfo {
   cpu_seconds: number | null;
   /** Resident memory of the child, bytes; null when it has no pid or /proc has no figure. */
   rss_bytes: number | null;
-  /** A cron schedule; null when there is none. */
+  /** A cron schedule (`cron` as written); null when there is none. */
   schedule: string | null;
-  /** Watched paths; null when there are none. */
+  /** Watched roots (`binary` stands for the command's file); null when there are none. */
   watch: string[] | null;
 }
 
@@ -105,6 +105,13 @@ function consecutiveFailures(proc: Subprocess): number {
   return policy instanceof BackoffPolicy && proc.config.backoff !== "python" ? policy.failures : proc.backoff;
 }
 
+/** The watched roots of a process (`restart_directory_monitor`, and `binary` with `restart_when_binary_changed`). */
+function watchedPaths(proc: Subprocess): string[] | null {
+  const w = proc.config.watch;
+  if (!w) return null;
+  return w.binary ? [...w.dirs, "binary"] : [...w.dirs];
+}
+
 /** The JSON of one process, with CPU and RSS read now. */
 export async function processJson(
   rt: Runtime,
@@ -131,7 +138,7 @@ export async function processJson(
     shutdown_on_exit: proc.config.shutdown_on_exit,
     cpu_seconds: stats?.cpuSeconds ?? null,
     rss_bytes: stats?.rssBytes ?? null,
-    schedule: null,
-    watch: null,
+    schedule: proc.config.cron?.start.source ?? null,
+    watch: watchedPaths(proc),
   };
 }

@@ -33,10 +33,11 @@ supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
 [supervisorctl]
 serverurl=unix://%(here)s/supervisor.sock
 
-; prints the time every few seconds
+; prints the time every few seconds; console=true (an extension) also shows it here as "clock | ..."
 [program:clock]
 command=/bin/sh -c 'while true; do date; sleep 3; done'
 priority=10
+console=true
 
 ; two workers from one section
 [program:worker]
@@ -45,11 +46,15 @@ process_name=%(program_name)s_%(process_num)s
 numprocs=2
 priority=20
 
-; exits now and then; supervisord restarts it
+; exits now and then; supervisord restarts it after a growing pause (backoff, an extension):
+; its description says "restarting in 2.0s" meanwhile
 [program:flaky]
 command=/bin/sh -c 'echo starting; sleep 7; echo "giving up" >&2; exit 3'
 autorestart=true
 redirect_stderr=true
+backoff=exponential
+backoff_delay=1s
+backoff_max=8s
 
 ; a cache that is ready two seconds after it starts (it writes a ready file);
 ; the health check watches for that file (ctl status shows "healthy")

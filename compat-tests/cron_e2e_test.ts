@@ -93,6 +93,30 @@ Deno.test(`[EXT.cron.run,EXT.cron.overlap,EXT.cron.stop,EXT.cron.idle] cron jobs
   );
   assert.equal(byName.get("tick"), "* * * * * *");
   assert.equal(byName.get("yearly"), "0 0 1 1 *");
+  const post = (ns: string, body: string) =>
+    rawHttp(
+      { path: join(tmp.path, "sv.sock") },
+      `POST /api/v1/processes/${ns}/schedule HTTP/1.0\r\nContent-Type: application/json\r\n` +
+        `Content-Length: ${body.length}\r\n\r\n${body}`,
+    );
+  const off = await post("yearly", '{"enabled":false}');
+  assert.equal(off.status, 200, off.body);
+  assert.deepEqual(JSON.parse(off.body), {
+    cron: "0 0 1 1 *",
+    cron_stop: null,
+    timezone: "UTC",
+    overlap: "skip",
+    enabled: false,
+    next_run: null,
+  });
+  const disabled = await rpcCall({ path: join(tmp.path, "sv.sock") }, "supervisor.getProcessInfo", ["yearly"]);
+  assert.ok(!disabled.fault);
+  assert.equal((disabled.value as Record<string, unknown>).description, "schedule disabled");
+  const on = JSON.parse((await post("yearly", '{"enabled":true}')).body) as { enabled: boolean; next_run: number };
+  assert.equal(on.enabled, true);
+  assert.equal(new Date(on.next_run * 1000).toISOString().slice(4), "-01-01T00:00:00.000Z");
+  assert.equal((await post("yearly", '{"enabled":"no"}')).status, 400);
+  assert.equal((await post("nosuch", '{"enabled":true}')).status, 404);
   d.signal("SIGTERM");
   await d.exited;
 });

@@ -462,6 +462,38 @@ export const OPENAPI = {
         },
       },
     },
+    "/processes/{ns}/schedule": {
+      parameters: [ns],
+      post: {
+        summary: "Enable or disable a cron program's schedule",
+        requestBody: jsonBodyOf({
+          type: "object",
+          additionalProperties: false,
+          required: ["enabled"],
+          properties: { enabled: { type: "boolean" } },
+        }),
+        responses: {
+          200: {
+            description: "The schedule",
+            content: jsonContent({
+              type: "object",
+              required: ["cron", "cron_stop", "timezone", "overlap", "enabled", "next_run"],
+              properties: {
+                cron: { type: "string" },
+                cron_stop: nullable("string"),
+                timezone: { type: "string" },
+                overlap: { enum: ["skip", "restart"] },
+                enabled: { type: "boolean" },
+                next_run: nullable("number"),
+              },
+            }),
+          },
+          400: error("BAD_ARGUMENTS"),
+          404: error("BAD_NAME"),
+          415: error("UNSUPPORTED_MEDIA_TYPE"),
+        },
+      },
+    },
     "/openapi.json": {
       get: {
         summary: "This document",

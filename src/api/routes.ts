@@ -11,6 +11,7 @@
  * | `POST /processes/{ns}/start\|stop\|restart\|signal` | control_routes.ts |
  * | `GET /processes/{ns}/logs/{stdout\|stderr}[/follow]`, `POST /logs/reopen` | log_routes.ts, sse.ts |
  * | `POST /logs/rotate`, `POST /processes/{ns}/logs/rotate` | rotate_routes.ts |
+ * | `POST /processes/{ns}/schedule` | schedule_route.ts |
  * | `POST /config/apply` (`{"dry_run": true}`: the plan only) | config_routes.ts |
  * | `GET /events` | sse.ts |
  * | `GET /health` | here |
@@ -34,6 +35,7 @@ import { OPENAPI } from "./openapi.ts";
 import type { ExitCounter } from "./exit_counter.ts";
 import { processJson } from "./process_json.ts";
 import { rotateAllRoute, rotateProcessRoute } from "./rotate_routes.ts";
+import { scheduleRoute } from "./schedule_route.ts";
 import { applyRoute } from "./config_routes.ts";
 import { Applier } from "../process/apply.ts";
 import type { SupervisorConfig } from "../config/schema.ts";
@@ -135,6 +137,10 @@ async function dispatch(
   if (parts.length === 3 && ACTIONS.includes(sub as ControlAction)) {
     if (req.method !== "POST") methodNotAllowed("POST");
     return await controlRoute(control, req, ns, sub as ControlAction);
+  }
+  if (parts.length === 3 && sub === "schedule") {
+    if (req.method !== "POST") methodNotAllowed("POST");
+    return await scheduleRoute(control, req, ns);
   }
   if (parts.length === 4 && sub === "logs" && channel === "rotate") {
     if (req.method !== "POST") methodNotAllowed("POST");

@@ -11,6 +11,7 @@
  * @module
  */
 
+import { healthView } from "../health/health_checks.ts";
 import { makeNamespec } from "../config/namespec.ts";
 import { type LogSource, processLogSource } from "../logging/log_source.ts";
 import type { Channel } from "../logging/types.ts";
@@ -39,6 +40,8 @@ export interface UiProcess extends ProcessInfo {
   tone: StateTone;
   /** Marks shown beside the name: `essential`, `shutdown on exit` (its end shuts supervisord down). */
   flags: string[];
+  /** The health check's state (`starting`, `healthy`, `unhealthy`); null without a check. */
+  health: string | null;
 }
 
 /** A group with its processes; `header` is false for a lone process named like its group. */
@@ -104,6 +107,7 @@ export function uiProcess(
   proc: Subprocess,
   nowMs: number,
   rewrite?: (proc: Subprocess, base: string) => string,
+  health?: (proc: Subprocess) => string | null,
 ): UiProcess {
   const info = processInfo(group, proc, nowMs, rewrite);
   return {
@@ -116,6 +120,7 @@ export function uiProcess(
       ...(proc.config.essential ? ["essential"] : []),
       ...(proc.config.shutdown_on_exit ? ["shutdown on exit"] : []),
     ],
+    health: health?.(proc) ?? null,
   };
 }
 
@@ -142,7 +147,15 @@ export function snapshot(ctx: ApiContext, version: string): UiSnapshot {
       last = { name: group.name, namespec: `${group.name}:*`, header: only !== group.name, actions: [], processes: [] };
       groups.push(last);
     }
-    last.processes.push(uiProcess(group, proc, nowMs, (p, base) => ctx.supervisor.describe(p, base)));
+    last.processes.push(
+      uiProcess(
+        group,
+        proc,
+        nowMs,
+        (p, base) => ctx.supervisor.describe(p, base),
+        (p) => healthView(ctx.supervisor, p)?.status ?? null,
+      ),
+    );
   }
   for (const g of groups) g.actions = groupActions(g.processes);
   return {

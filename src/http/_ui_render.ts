@@ -130,13 +130,19 @@ export function stateBadge(p: { state: number; statename: string }): string {
   return `<span class="state tone-${stateTone(p.state)}" data-f="statename">${esc(p.statename.toLowerCase())}</span>`;
 }
 
+/** The health badge of a checked process (updated live through `data-f="health"`); nothing without a check. */
+export function healthBadge(health: string | null): string {
+  if (health === null) return "";
+  return ` <span class="flag health" title="Health check" data-f="health">${esc(health)}</span>`;
+}
+
 function processRow(p: UiProcess, csrf: string): string {
   const tail = `tail.html?processname=${q(p.namespec)}`;
   return `<tr data-ns="${esc(p.namespec)}">
 <td>${stateBadge(p)}</td>
 <td class="name"><a href="${esc(tail)}" title="Tail the log of ${esc(p.namespec)}">${esc(p.namespec)}</a>${
     p.flags.map((f) => ` <span class="flag" title="Its end shuts supervisord down">${esc(f)}</span>`).join("")
-  }</td>
+  }${healthBadge(p.health)}</td>
 <td class="desc" data-f="description">${esc(p.description)}</td>
 <td class="num" data-f="pid">${p.pid === 0 ? "" : p.pid}</td>
 <td class="num" data-f="uptime">${esc(p.uptime)}</td>

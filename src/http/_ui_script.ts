@@ -75,6 +75,7 @@ export const UI_SCRIPT = `(function () {
         if (badge.className !== cls) badge.className = cls;
       }
       setField(root, "description", item.description);
+      if (item.health) setField(root, "health", item.health);
       setField(root, "pid", item.pid ? String(item.pid) : "");
       setField(root, "uptime", item.uptime);
     }

@@ -42,6 +42,7 @@
  * @module
  */
 
+import { healthView } from "../health/health_checks.ts";
 import { SUPERVISOR_VERSION } from "../version.ts";
 import type { Channel } from "../logging/types.ts";
 import { type ApiContext, resolve } from "../rpc/api_context.ts";
@@ -282,6 +283,7 @@ class WebUi {
       found.process,
       this.#ctx.runtime.clock.now(),
       (p, base) => this.#ctx.supervisor.describe(p, base),
+      (p) => healthView(this.#ctx.supervisor, p)?.status ?? null,
     );
     const message = (url.searchParams.get("message") ?? "").slice(0, 1000);
     const opts = { csrf: this.#token, message, limit, pollMs: this.#tailPollMs };
@@ -301,6 +303,7 @@ class WebUi {
         found.process,
         ctx.runtime.clock.now(),
         (p, base) => ctx.supervisor.describe(p, base),
+        (p) => healthView(ctx.supervisor, p)?.status ?? null,
       ),
     };
     for (const channel of ["stdout", "stderr"] as Channel[]) {

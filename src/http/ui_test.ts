@@ -5,6 +5,7 @@ import { FakeRuntime } from "../runtime/fake.ts";
 import { fileLogSource } from "../logging/log_source.ts";
 import { completeUtf8Length, readLogChunk } from "./_ui_data.ts";
 import { createUiHandler } from "./ui.ts";
+import { installHealthChecks } from "../health/health_checks.ts";
 import { UI_SCRIPT } from "./ui_assets.ts";
 
 const TOKEN = "t0k3n";
@@ -91,6 +92,33 @@ Deno.test("the status page marks essential and shutdown_on_exit programs beside 
   match(row("web"), /<\/a> <span class="flag" title="[^"]+">essential<\/span><\/td>/);
   match(row("job"), /<span class="flag" [^>]*>shutdown on exit<\/span>/);
   equal(row("plain").includes('class="flag"'), false);
+});
+
+Deno.test("[EXT.health.ui] the status page shows a health badge beside a checked program only", async () => {
+  const check = {
+    probe: { kind: "tcp" as const, host: "127.0.0.1", port: 1 },
+    interval: 10,
+    timeout: 1,
+    initial_delay: 0,
+    start_period: 0,
+    start_interval: 1,
+    retries: 3,
+    successes: 1,
+    action: "none" as const,
+    expect: [[0, 0]] as Array<[number, number]>,
+    body: null,
+    tls_verify: true,
+  };
+  const d = await testDaemon([
+    programGroup("web", [{ startsecs: 0, healthcheck: check }]),
+    programGroup("plain", [{ startsecs: 0 }]),
+  ], () => ({}));
+  installHealthChecks(d.ctx.supervisor, { run: () => new Promise(() => {}) });
+  const html = await text(createUiHandler(d.ctx, { token: TOKEN })(get("/")));
+  const row = (ns: string) => html.slice(html.indexOf(`<tr data-ns="${ns}"`)).split("</tr>")[0]!;
+  match(row("web"), /<span class="flag health" title="Health check" data-f="health">starting<\/span><\/td>/);
+  equal(row("plain").includes('data-f="health"'), false);
+  ok(UI_SCRIPT.includes('setField(root, "health", item.health)'), "the badge follows the live data");
 });
 
 Deno.test("[WEB.index] HEAD answers the headers only; without processes the page says No programs to manage", async () => {

@@ -31,6 +31,7 @@ import { processGroupsFromParser } from "./load_groups.ts";
 import {
   checkDependencies,
   dependentStartupWarnings,
+  healthWarnings,
   priorityWarnings,
   readDependentStartup,
 } from "./load_dependencies.ts";
@@ -194,7 +195,7 @@ function readConfig(configfile: string, host: ConfigHost, opts: LoadOptions): Su
     }
   }
   checkDependencies(groups, (section) => reader.parser.sectionFile(section) ?? configfile);
-  parseWarnings.push(...priorityWarnings(groups));
+  parseWarnings.push(...priorityWarnings(groups), ...healthWarnings(groups));
   if (dependentStartup) parseWarnings.push(...dependentStartupWarnings(groups));
   const servers = serverConfigsFromParser({
     reader,

@@ -299,6 +299,23 @@ export function priorityWarnings(groups: readonly ProcessGroupConfig[]): string[
   return out;
 }
 
+/** WARN lines for health checks whose timeout is not shorter than their interval (a probe could use it all). */
+export function healthWarnings(groups: readonly ProcessGroupConfig[]): string[] {
+  const out = new Set<string>();
+  for (const g of groups) {
+    for (const p of g.processes) {
+      const c = p.healthcheck;
+      if (c === null || c.timeout < c.interval) continue;
+      out.add(
+        `program ${
+          pyRepr(p.name)
+        }: healthcheck_timeout (${c.timeout}s) is not shorter than healthcheck_interval (${c.interval}s)`,
+      );
+    }
+  }
+  return [...out];
+}
+
 /**
  * With `dependent_startup=native`, the WARN lines for the plugin's own
  * listener (an `[eventlistener:x]` whose command names

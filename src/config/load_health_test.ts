@@ -153,6 +153,14 @@ Deno.test("[EXT.health.readylog] ready_log makes a program a :healthy target; a 
   );
 });
 
+Deno.test("[EXT.health.warn] a timeout not shorter than the interval is a WARN at load", () => {
+  const cfg = load(db("healthcheck=tcp://127.0.0.1:1\nhealthcheck_interval=1s\nhealthcheck_timeout=1s\n"));
+  assert.deepEqual(cfg.parseWarnings, [
+    "program 'db': healthcheck_timeout (1s) is not shorter than healthcheck_interval (1s)",
+  ]);
+  assert.deepEqual(load(db("healthcheck=tcp://127.0.0.1:1\n")).parseWarnings, []);
+});
+
 Deno.test({
   name: "[EXT.health.python] every config above loads in supervisord 4.2.5",
   ignore: !canAskPython,

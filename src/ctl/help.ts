@@ -120,6 +120,10 @@ export const HELP: Readonly<Record<string, readonly string[]>> = {
     "logs -f [-n N] [name ...]\tThen follow them all (Ctrl-C to exit)",
   ],
   reopen: ["reopen\t\t\tReopen every log file, restarting nothing (SIGUSR2)"],
+  top: [
+    "top [-s name|state|cpu|mem|uptime|restarts]\tLive table of every process (q to quit)",
+    "top --once\t\tPrint the table once",
+  ],
   health: ["health\t\t\tExit 0 when supervisord and every checked or essential process are healthy, else 1"],
   rotate: [
     "rotate [name ...|all]\tRotate process logs now",

@@ -16,6 +16,7 @@ import { OPS_COMMANDS } from "./commands_ops.ts";
 import { APPLY_COMMANDS } from "./commands_apply.ts";
 import { DEPS_COMMANDS, startCommand } from "./commands_deps.ts";
 import { LOGS_COMMANDS } from "./commands_merged_logs.ts";
+import { TOP_COMMANDS } from "./commands_top.ts";
 import { type Command, Controller, Exit } from "./controller.ts";
 import { type CtlHost, parseCtlOptions } from "./options.ts";
 import { runShell } from "./shell.ts";
@@ -28,6 +29,7 @@ export const COMMANDS: ReadonlyMap<string, Command> = new Map([
   ...OPS_COMMANDS,
   ...APPLY_COMMANDS,
   ...LOGS_COMMANDS,
+  ...TOP_COMMANDS,
   ...DEPS_COMMANDS,
   ["start", startCommand(PROCESS_COMMANDS.get("start")!)],
 ]);

@@ -8,7 +8,8 @@
  */
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const nullable = (type: string, extra: Record<string, unknown> = {}) => ({ type: [type, "null"], ...extra });
+/** A JSON Schema type that also allows null. */
+export const nullable = (type: string, extra: Record<string, unknown> = {}) => ({ type: [type, "null"], ...extra });
 
 const PROCESS = {
   type: "object",

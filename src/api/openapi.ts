@@ -8,7 +8,7 @@
  * @module
  */
 
-import { SCHEMAS } from "./_openapi_schemas.ts";
+import { nullable, SCHEMAS } from "./_openapi_schemas.ts";
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const jsonContent = (schema: unknown) => ({ "application/json": { schema } });

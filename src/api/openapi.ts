@@ -251,11 +251,11 @@ export const OPENAPI = {
               required: ["cron", "cron_stop", "timezone", "overlap", "enabled", "next_run"],
               properties: {
                 cron: { type: "string" },
-                cron_stop: { type: ["string", "null"] },
+                cron_stop: nullable("string"),
                 timezone: { type: "string" },
                 overlap: { enum: ["skip", "restart"] },
                 enabled: { type: "boolean" },
-                next_run: { type: ["number", "null"] },
+                next_run: nullable("number"),
               },
             }),
           },

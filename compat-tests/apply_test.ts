@@ -86,7 +86,27 @@ Deno.test({
   name: "apply: supervisord 4.2.5 loads the fixture and each edit",
   ignore: !canAskPython,
   fn() {
-    const texts = [FIXTURE, COMMAND_EDIT(FIXTURE), PRIORITY_EDIT(COMMAND_EDIT(FIXTURE))];
-    assert.deepEqual(pythonLoadErrors(texts.map((t) => t.replaceAll("%(here)s", "{TMP}"))), [null, null, null]);
+    const surgical = FIXTURE.replace("[supervisorctl]\n", "[supervisorctl]\nupdate_mode=surgical\n");
+    const texts = [FIXTURE, COMMAND_EDIT(FIXTURE), PRIORITY_EDIT(COMMAND_EDIT(FIXTURE)), surgical];
+    assert.deepEqual(pythonLoadErrors(texts.map((t) => t.replaceAll("%(here)s", "{TMP}"))), texts.map(() => null));
+  },
+});
+
+Deno.test({
+  name: `update_mode=surgical: our ctl's update applies; the stock client's update stays Python's (${ourEntryName()})`,
+  ignore: !haveReference(),
+  async fn() {
+    const fixture = FIXTURE.replace("[supervisorctl]\n", "[supervisorctl]\nupdate_mode=surgical\n");
+    await using d = await CtlDaemon.start("ours", fixture, { ready: [[/success: \w+ entered RUNNING/, 6]] });
+    const ctl = (...args: string[]) => run([...ourCommand(), "ctl", "-c", d.conf, ...args], { env: fixedEnv() });
+    const before = await infos(d);
+    d.editConfig((t) => t.replace("[program:p2]\ncommand=/bin/sleep 300", "[program:p2]\ncommand=/bin/sleep 301"));
+    assert.equal((await ctl("update")).stdout, "g:p2  restart  (command changed)\n");
+    const after = await until(d, "p2 RUNNING again", (i) => i.p2!.state === "RUNNING" && i.p2!.pid !== before.p2!.pid);
+    for (const m of ["p1", "p3", "p4", "p5"]) assert.equal(after[m]!.pid, before[m]!.pid, `${m} kept its pid`);
+
+    d.editConfig((t) => t.replace("[program:p2]\ncommand=/bin/sleep 301", "[program:p2]\ncommand=/bin/sleep 303"));
+    const [stock] = await d.ctlBatch([["update"]]);
+    assert.equal(stock!.stdout, "g: stopped\ng: updated process group\n", "the stock client ignores update_mode");
   },
 });

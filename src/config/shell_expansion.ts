@@ -84,12 +84,13 @@ export function shellExpansionOn(parser: IniParser): boolean {
 }
 
 /**
- * Expands every value of every section except `[supervisorctl]` (which the
- * stock client reads) and `[include]` (already applied), in place.
+ * Expands, in place, every value of `only` sections, or by default of every
+ * section except `[supervisorctl]` (which the stock client reads) and
+ * `[include]` (already applied).
  */
-export function applyShellExpansion(parser: IniParser, lookup: ShellLookup): void {
+export function applyShellExpansion(parser: IniParser, lookup: ShellLookup, only?: readonly string[]): void {
   for (const section of parser.sections()) {
-    if (section === "supervisorctl" || section === "include") continue;
+    if (only !== undefined ? !only.includes(section) : section === "supervisorctl" || section === "include") continue;
     for (const key of parser.options(section)) {
       const value = parser.get(section, key);
       if (value === undefined || !value.includes("$")) continue;

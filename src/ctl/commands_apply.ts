@@ -56,3 +56,15 @@ const doApply: Command = async (ctl, arg) => {
 
 /** Our client's `apply`. */
 export const APPLY_COMMANDS: ReadonlyMap<string, Command> = new Map([["apply", doApply]]);
+
+/**
+ * `update` as `[supervisorctl] update_mode` says: the stock command
+ * (`python`, the default), or `apply` (`surgical`; `update all` is `apply`).
+ */
+export function updateCommand(stock: Command): Command {
+  return (ctl, arg) => {
+    if (ctl.options.updateMode !== "surgical") return stock(ctl, arg);
+    const words = pySplit(arg);
+    return doApply(ctl, words.length === 1 && words[0] === "all" ? "" : arg);
+  };
+}

@@ -13,7 +13,7 @@ import { ADMIN_COMMANDS } from "./commands_admin.ts";
 import { LOG_COMMANDS } from "./commands_logs.ts";
 import { PROCESS_COMMANDS } from "./commands_process.ts";
 import { OPS_COMMANDS } from "./commands_ops.ts";
-import { APPLY_COMMANDS } from "./commands_apply.ts";
+import { APPLY_COMMANDS, updateCommand } from "./commands_apply.ts";
 import { DEPS_COMMANDS, startCommand } from "./commands_deps.ts";
 import { LOGS_COMMANDS } from "./commands_merged_logs.ts";
 import { TOP_COMMANDS } from "./commands_top.ts";
@@ -32,6 +32,7 @@ export const COMMANDS: ReadonlyMap<string, Command> = new Map([
   ...TOP_COMMANDS,
   ...DEPS_COMMANDS,
   ["start", startCommand(PROCESS_COMMANDS.get("start")!)],
+  ["update", updateCommand(ADMIN_COMMANDS.get("update")!)],
 ]);
 
 /** How the client was invoked. */

@@ -18,6 +18,7 @@
 import { url } from "../config/datatypes.ts";
 import { ValueConversionError } from "../config/errors.ts";
 import { IniError, IniParser } from "../config/ini.ts";
+import { applyShellExpansion, shellExpansionOn } from "../config/shell_expansion.ts";
 import { dirname, normalizePath } from "../config/pypath.ts";
 import { pyRepr } from "../config/pyrepr.ts";
 import { OptionReader } from "../config/_reader.ts";
@@ -46,6 +47,8 @@ export interface CtlOptions {
   historyFile: string | null;
   /** True with `-i`, or when no command is given. */
   interactive: boolean;
+  /** `[supervisorctl] update_mode` (extension): `surgical` makes `update` run `apply`. */
+  updateMode: "python" | "surgical";
   /** The command words (everything from the first non-option word). */
   args: string[];
 }
@@ -132,6 +135,7 @@ interface SectionValues {
   username: string | null;
   password: string | null;
   historyFile: string | null;
+  updateMode: "python" | "surgical";
 }
 
 /** `ClientOptions.read_config`. */
@@ -153,6 +157,15 @@ function readConfig(path: string, host: CtlHost, env: Record<string, string>): S
   }
   if (!parser.hasSection("supervisorctl")) throw new UsageError(".ini file does not include supervisorctl section");
   const here = dirname(normalizePath(path, host.cwd, env.HOME));
+  // `[supervisord] shell_expansion` (extension) covers `[supervisorctl]` in our client (never in the stock one).
+  try {
+    if (shellExpansionOn(parser)) {
+      applyShellExpansion(parser, (n) => Object.hasOwn(env, n) ? env[n] : undefined, ["supervisorctl"]);
+    }
+  } catch (e) {
+    if (e instanceof ValueConversionError) throw new UsageError(e.message);
+    throw e;
+  }
   const envExpansions: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) envExpansions[`ENV_${k}`] = v;
   const reader = new OptionReader(parser, envExpansions);
@@ -171,7 +184,9 @@ function readConfig(path: string, host: CtlHost, env: Record<string, string>): S
   const password = get("password", null, false);
   const history = get("history_file", null, true);
   const historyFile = history ? normalizePath(history, host.cwd, env.HOME) : null;
-  return { serverurl, prompt, username, password, historyFile };
+  const mode = get("update_mode", "python", false)!.trim().toLowerCase();
+  if (mode !== "python" && mode !== "surgical") throw new UsageError("update_mode must be one of python, surgical");
+  return { serverurl, prompt, username, password, historyFile, updateMode: mode };
 }
 
 function realize(args: readonly string[], host: CtlHost): CtlSetup {
@@ -194,6 +209,7 @@ function realize(args: readonly string[], host: CtlHost): CtlSetup {
     password: given.password ?? section?.password ?? null,
     prompt: section?.prompt ?? "supervisor",
     historyFile: section?.historyFile ?? null,
+    updateMode: section?.updateMode ?? "python",
     interactive: given.interactive !== undefined || scanned.args.length === 0,
     args: scanned.args,
   };

@@ -42,6 +42,7 @@ Deno.test("[CTL.config,CFG.supervisorctl.serverurl] defaults without a config fi
     prompt: "supervisor",
     historyFile: null,
     interactive: false,
+    updateMode: "python",
     args: ["status", "-x"],
   });
   assert.equal(options([]).interactive, true, "no command: interactive");
@@ -146,4 +147,24 @@ Deno.test("[INI.errors,CTL.config] INI syntax errors end like Python's traceback
   });
   assert.ok(!("options" in bad));
   assert.equal(bad.stderr, usage("'utf-8' codec can't decode byte 0xff in position 0: invalid start byte"));
+});
+
+Deno.test("[supervisorctl] update_mode (extension): python by default, surgical, anything else a usage error", () => {
+  const conf = (extra: string) => ({ "/u.conf": `[supervisorctl]\nserverurl=unix:///tmp/s.sock\n${extra}` });
+  assert.equal(options(["-c", "/u.conf", "update"], conf("")).updateMode, "python");
+  assert.equal(options(["-c", "/u.conf", "update"], conf("update_mode = Surgical\n")).updateMode, "surgical");
+  assert.deepEqual(failure(["-c", "/u.conf", "update"], conf("update_mode=fast\n")), {
+    exitCode: 2,
+    stderr: usage("update_mode must be one of python, surgical"),
+  });
+});
+
+Deno.test("[supervisord] shell_expansion=true also expands [supervisorctl] in our client", () => {
+  const files = (on: string) => ({
+    "/u.conf": `[supervisord]\n${on}[supervisorctl]\nserverurl=\${URL:-unix:///tmp/d.sock}\nprompt=\${X}\n`,
+  });
+  const on = options(["-c", "/u.conf", "pid"], files("shell_expansion=true\n"));
+  assert.deepEqual([on.serverurl, on.prompt], ["unix:///tmp/d.sock", "ex"]);
+  const off = options(["-c", "/u.conf", "pid"], files(""));
+  assert.deepEqual([off.serverurl, off.prompt], ["${URL:-unix:///tmp/d.sock}", "${X}"]);
 });

@@ -168,6 +168,10 @@ Deno.test(`[EXT.health.exectimeout] an exec probe past its timeout is killed wit
   using tmp = tempDir("svts-health-");
   using d = start(tmp.path, execConf);
   await d.waitFor(/WARN health: 'slow' is unhealthy \(1 failure: timed out after 1s\)/);
+  // SIGKILL reaches the group at once, but a loaded machine may take a moment to end it: wait (bounded) for it to go.
+  for (let i = 0; i < 50 && processesRunning(["sleep", "10.25"]).length > 0; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
   assert.deepEqual(processesRunning(["sleep", "10.25"]), [], "no probe process is left");
   const info = await rpcCall({ path: join(tmp.path, "sv.sock") }, "supervisor.getProcessInfo", ["slow"]);
   assert.ok(!info.fault);

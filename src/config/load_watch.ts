@@ -5,7 +5,8 @@
  * `restart_file_patterns`), `restart_file_ignore`, `restart_debounce`,
  * `restart_when_binary_changed`, and `restart_signal_when_*_changed` /
  * `restart_cmd_when_*_changed` to signal or run a command instead of
- * restarting. Python reads options by name, so it never sees these keys: a
+ * restarting, and `restart_cascade` to restart the program's `depends_on`
+ * dependents too. Python reads options by name, so it never sees these keys: a
  * config using them still loads in supervisord 4.2.5.
  *
  * Python counterpart: none (the peers: the Go port's
@@ -60,6 +61,7 @@ export function readWatchKeys(get: KeyReader, base: string): WatchConfig | null 
     return null;
   }
   const ignore = get("restart_file_ignore");
+  const cascade = get("restart_cascade");
   const debounce = get("restart_debounce");
   return {
     dirs,
@@ -69,6 +71,7 @@ export function readWatchKeys(get: KeyReader, base: string): WatchConfig | null 
     binary,
     on_file: action(get, "file"),
     on_binary: action(get, "binary"),
+    cascade: cascade === null ? false : boolean(cascade),
   };
 }
 

@@ -45,12 +45,14 @@ Deno.test("[EXT.watch.keys] the Go port's keys, defaults, relative roots from th
     binary: false,
     on_file: { kind: "restart" },
     on_binary: { kind: "restart" },
+    cascade: false,
   });
   const w = proc(
     "restart_directory_monitor=src\nrestart_file_patterns=*.py *.toml\nrestart_file_ignore=dist\n" +
       "restart_debounce=1s\nrestart_when_binary_changed=true\nrestart_signal_when_file_changed=HUP\n" +
-      "restart_cmd_when_binary_changed=make reload\n",
+      "restart_cmd_when_binary_changed=make reload\nrestart_cascade=true\n",
   ).watch!;
+  assert.equal(w.cascade, true);
   assert.deepEqual(w.patterns, ["*.py", "*.toml"]);
   assert.deepEqual(w.ignore, ["dist"]);
   assert.equal(w.debounce, 1);

@@ -193,6 +193,8 @@ export interface WatchConfig {
   on_file: WatchAction;
   /** `restart_signal_when_binary_changed` / `restart_cmd_when_binary_changed`. */
   on_binary: WatchAction;
+  /** `restart_cascade`: a watch restart also restarts the `depends_on` dependents, downstream, once this is RUNNING. */
+  cascade: boolean;
 }
 
 /** A program's schedule (EXTENSIONS.md §9, load_cron.ts). */

@@ -82,6 +82,7 @@ Deno.test("apply plan: every ProcessConfig key is classified, and a change to it
       binary: false,
       on_file: { kind: "restart" },
       on_binary: { kind: "restart" },
+      cascade: false,
     },
     stdout_logfile_rotate_every: { kind: "daily" },
     stderr_logfile_rotate_every: { kind: "every", seconds: 60 },

@@ -15,6 +15,9 @@
  * - The feedback guard: a sixth action caused by the same path within 10 s
  *   suspends the program's watch with an ERROR instead (a build writing into
  *   its own watched tree); it is resumed only by a reload.
+ * - `restart_cascade`: once the restarted program is RUNNING again, the
+ *   running programs whose `depends_on` names it are restarted, and theirs
+ *   in turn (downstream only, in dependency order).
  * - A watch that cannot start logs an ERROR naming the path; at the inotify
  *   limit it names the sysctl to raise.
  *
@@ -24,6 +27,7 @@
  */
 
 import { fnmatchToRegExp } from "../config/glob.ts";
+import { resolveTarget } from "../config/load_dependencies.ts";
 import { basename, dirname } from "../config/pypath.ts";
 import type { WatchAction, WatchConfig } from "../config/schema.ts";
 import type { FileWatcher } from "../runtime/types.ts";
@@ -54,7 +58,6 @@ interface Job {
   /** Action times per path, for the feedback guard. */
   readonly hits: Map<string, number[]>;
   suspended: boolean;
-  restartPending: boolean;
 }
 
 /** The text of a watch that could not start. */
@@ -71,6 +74,10 @@ export function watchErrorText(path: string, e: unknown): string {
 export class FileWatches {
   readonly #jobs = new Map<Subprocess, Job>();
   readonly #control: ProcessControl;
+  /** Stopped by a watch restart: started again once stopped. */
+  readonly #restartAfterStop = new Set<Subprocess>();
+  /** Restarted with `restart_cascade`: its dependents are restarted once it is RUNNING. */
+  readonly #cascadeOnRunning = new Set<Subprocess>();
 
   /** @param sup The engine. */
   constructor(readonly sup: Supervisor) {
@@ -127,7 +134,6 @@ export class FileWatches {
       dueAt: null,
       hits: new Map(),
       suspended: false,
-      restartPending: false,
     };
     for (const root of config.dirs) {
       this.#open(proc, job, root, true, (path) => this.#fileChange(proc, job, root, path));
@@ -245,8 +251,32 @@ export class FileWatches {
       if (!outcome.ok) logger.warn(`watch: cannot signal '${proc.name}': ${outcome.message}`);
     } else {
       logger.info(`watch: restarting '${proc.name}' (${why})`);
-      job.restartPending = true;
+      if (job.config.cascade) this.#cascadeOnRunning.add(proc);
+      this.#restartAfterStop.add(proc);
       proc.stop();
+    }
+  }
+
+  /** The processes whose `depends_on` names `proc`. */
+  #dependents(proc: Subprocess): Subprocess[] {
+    const groups = [...this.sup.groups.values()].map((g) => ({ name: g.name, members: [...g.processes.values()] }));
+    const out: Subprocess[] = [];
+    for (const g of groups) {
+      for (const p of g.members) {
+        if (p.config.depends_on.some((d) => (resolveTarget(d.target, groups) ?? []).includes(proc))) out.push(p);
+      }
+    }
+    return out;
+  }
+
+  /** `restart_cascade`: restarts the running dependents of `proc`, each cascading in turn once RUNNING. */
+  #cascade(proc: Subprocess): void {
+    for (const d of this.#dependents(proc)) {
+      if (!RUNNING_STATES.has(d.state) || d.operatorStopped) continue;
+      this.sup.host.logger.info(`watch: restarting '${d.name}' (it depends on '${proc.name}')`);
+      this.#cascadeOnRunning.add(d);
+      this.#restartAfterStop.add(d);
+      d.stop();
     }
   }
 
@@ -281,11 +311,11 @@ export class FileWatches {
   }
 
   #changed({ proc, to }: StateChange): void {
-    const job = proc.config.watch ? this.#jobs.get(proc) : undefined;
-    if (job === undefined || !job.restartPending) return;
-    if (to === ProcessState.STARTING) job.restartPending = false;
+    if (to === ProcessState.RUNNING && this.#cascadeOnRunning.delete(proc)) this.#cascade(proc);
+    if (!this.#restartAfterStop.has(proc)) return;
+    if (to === ProcessState.STARTING) this.#restartAfterStop.delete(proc);
     if (to !== ProcessState.STOPPED && to !== ProcessState.EXITED && to !== ProcessState.FATAL) return;
-    job.restartPending = false;
+    this.#restartAfterStop.delete(proc);
     queueMicrotask(() => {
       if (this.sup.mood === SupervisorState.RUNNING && !RUNNING_STATES.has(proc.state)) this.#startNow(proc);
     });

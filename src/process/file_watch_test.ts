@@ -16,6 +16,7 @@ function watch(extra: Partial<WatchConfig> = {}): WatchConfig {
     binary: false,
     on_file: { kind: "restart" },
     on_binary: { kind: "restart" },
+    cascade: false,
     ...extra,
   };
 }
@@ -226,4 +227,36 @@ Deno.test("[EXT.watch.idle] no watched program: no watch and no timer", async ()
   const t = await setup([prog("plain", { autostart: false })]);
   equal(t.runtime.watches.length, 0);
   equal(t.runtime.clock.pending, 0);
+});
+
+Deno.test("[EXT.watch.cascade] restart_cascade restarts the dependents once the program is RUNNING, downstream only", async () => {
+  const t = await setup([
+    prog("db", { watch: watch({ cascade: true }), priority: 1 }),
+    prog("web", { depends_on: [{ target: "db", condition: "running" }], priority: 2 }),
+    prog("api", { depends_on: [{ target: "web", condition: "running" }], priority: 3 }),
+    prog("other", { priority: 4 }),
+    prog("base", { priority: 0 }),
+  ]);
+  const order = () => t.runtime.spawns.map((c) => c.options.path.slice(5));
+  const before = order().length;
+  await t.touch("/app/src/schema.sql");
+  await t.advance(300);
+  await t.advance(0);
+  await t.advance(0);
+  deepEqual(order().slice(before), ["db", "web", "api"]);
+  for (const n of ["db", "web", "api", "other", "base"]) equal(t.state(n), "RUNNING");
+  ok(t.logger.lines.some((l) => l.includes("watch: restarting 'web' (it depends on 'db')")));
+  ok(t.logger.lines.some((l) => l.includes("watch: restarting 'api' (it depends on 'web')")));
+});
+
+Deno.test("[EXT.watch.cascade] without restart_cascade only the program itself restarts", async () => {
+  const t = await setup([
+    prog("db", { watch: watch(), priority: 1 }),
+    prog("web", { depends_on: [{ target: "db", condition: "running" }], priority: 2 }),
+  ]);
+  const before = t.runtime.spawns.length;
+  await t.touch("/app/src/schema.sql");
+  await t.advance(300);
+  await t.advance(0);
+  deepEqual(t.runtime.spawns.slice(before).map((c) => c.options.path), ["/bin/db"]);
 });

@@ -162,6 +162,7 @@ Deno.test("[RPC.configeq] every compared option makes a difference; AUTO on eith
       binary: false,
       on_file: { kind: "restart" },
       on_binary: { kind: "restart" },
+      cascade: false,
     },
   };
   for (const [key, value] of Object.entries(changed)) {

@@ -47,7 +47,7 @@ import { installLogRotationTimer } from "./process/log_rotation_timer.ts";
 import { installBackoffDescriptions } from "./process/backoff_describe.ts";
 import { installCronJobs } from "./process/cron_jobs.ts";
 import { installSdNotify } from "./process/sd_notify.ts";
-import { installFileWatches } from "./process/file_watch.ts";
+import { fileWatches, installFileWatches } from "./process/file_watch.ts";
 import { type Runtime, RuntimeError } from "./runtime/types.ts";
 import { createPluginContext, type PluginContext } from "./rpc/plugin_context.ts";
 import type { XmlRpcValue } from "./rpc/xmlrpc_value.ts";
@@ -198,6 +198,7 @@ async function runEngine(rt: Runtime, sup: Supervisor, logger: Logger, http: Dae
   embedded?.dispose();
   hooks.stopped?.();
   sup.closePools();
+  fileWatches(sup)?.close();
   return outcome;
 }
 

@@ -93,10 +93,18 @@ export class FileWatches {
     ];
     return () => {
       offs.forEach((off) => off());
-      for (const job of this.#jobs.values()) job.watchers.forEach((w) => w.close());
-      this.#jobs.clear();
+      this.close();
     };
   }
+
+  /** Closes every watch (the engine stopped: a reload builds a new engine with its own). */
+  close(): void {
+    for (const job of this.#jobs.values()) job.watchers.forEach((w) => w.close());
+    this.#jobs.clear();
+    this.#closed = true;
+  }
+
+  #closed = false;
 
   /** True when the watch of `proc` was suspended by the feedback guard. */
   suspended(proc: Subprocess): boolean {
@@ -105,6 +113,7 @@ export class FileWatches {
 
   /** Starts the watches of processes added since the last pass and closes those of removed ones. */
   #sync(): void {
+    if (this.#closed) return;
     const live = new Set<Subprocess>();
     for (const g of this.sup.groups.values()) {
       for (const p of g.processes.values()) {

@@ -260,3 +260,12 @@ Deno.test("[EXT.watch.cascade] without restart_cascade only the program itself r
   await t.advance(0);
   deepEqual(t.runtime.spawns.slice(before).map((c) => c.options.path), ["/bin/db"]);
 });
+
+Deno.test("[EXT.watch.close] close() ends every watch and starts none afterwards", async () => {
+  const t = await setup([prog("web", { watch: watch() })]);
+  equal(t.runtime.watches.length, 1);
+  t.watches.close();
+  equal(t.runtime.watches.length, 0);
+  await t.advance(1000);
+  equal(t.runtime.watches.length, 0);
+});

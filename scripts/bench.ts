@@ -8,8 +8,10 @@
  * Scenarios: 1 restart after SIGKILL, 2 numprocs start/stop, 3 stdout
  * throughput with rotation, 4 idle CPU and memory, 5 shutdown, 6 RPC latency
  * (scripts/bench_rpc.ts), 7 and 8 XML-RPC under load from wrk
- * (scripts/bench_load.ts). Daemons are observed through their main log file
- * and /proc only, except scenario 6, which calls XML-RPC on purpose. A daemon
+ * (scripts/bench_load.ts), 9 the container console (scripts/bench_console.ts:
+ * its stdout read by the benchmark). Daemons are observed through their main
+ * log file and /proc only, except scenario 6, which calls XML-RPC on
+ * purpose, and 9, which reads their stdout. A daemon
  * that exits early or never gets there shows as `n/a (<reason>)`.
  *
  * Usage: deno run -A scripts/bench.ts [--quick] [--runs N] [--only LIST]
@@ -36,6 +38,7 @@ import {
 import { noteBaseline, throughputScenario } from "./bench_throughput.ts";
 import { rpcScenario } from "./bench_rpc.ts";
 import { churnScenario, loadScenario } from "./bench_load.ts";
+import { consoleScenario } from "./bench_console.ts";
 
 const ALL: Record<ScenarioId, Scenario> = {
   restart: restartScenario,
@@ -46,6 +49,7 @@ const ALL: Record<ScenarioId, Scenario> = {
   rpc: rpcScenario,
   load: loadScenario,
   churn: churnScenario,
+  console: consoleScenario,
 };
 
 const SIDES: readonly SideId[] = ["python", "ours"];

@@ -10,7 +10,17 @@
 import { shlexSplit } from "../src/config/shlex.ts";
 
 /** Scenario ids, in the order they run. */
-export const SCENARIOS = ["restart", "numprocs", "throughput", "idle", "shutdown", "rpc", "load", "churn"] as const;
+export const SCENARIOS = [
+  "restart",
+  "numprocs",
+  "throughput",
+  "idle",
+  "shutdown",
+  "rpc",
+  "load",
+  "churn",
+  "console",
+] as const;
 export type ScenarioId = typeof SCENARIOS[number];
 
 /** Sizes of every scenario; `--quick` shrinks them. */
@@ -45,6 +55,12 @@ export interface Sizes {
   loadSeconds: number;
   /** Scenarios 7 and 8: wait after the load before the last memory reading, in seconds. */
   loadAfterSeconds: number;
+  /** Scenario 9 (console): bytes each of the two programs writes (a multiple of `consoleLineBytes`). */
+  consoleBytes: number;
+  /** Scenario 9: bytes per line, newline included. */
+  consoleLineBytes: number;
+  /** Scenario 9: how long the reader of the daemon's stdout stalls in the memory run, in seconds. */
+  consoleStallSeconds: number;
 }
 
 const MIB = 1024 * 1024;
@@ -66,6 +82,9 @@ export const FULL_SIZES: Sizes = {
   loadPrograms: 50,
   loadSeconds: 10,
   loadAfterSeconds: 10,
+  consoleBytes: 256 * MIB,
+  consoleLineBytes: 128,
+  consoleStallSeconds: 5,
 };
 
 /** Smoke-run sizes (`--quick`). Rotation is still exercised: 64 MiB over 5 MB files. */
@@ -85,6 +104,9 @@ export const QUICK_SIZES: Sizes = {
   loadPrograms: 50,
   loadSeconds: 3,
   loadAfterSeconds: 3,
+  consoleBytes: 32 * MIB,
+  consoleLineBytes: 128,
+  consoleStallSeconds: 2,
 };
 
 /** Everything the flags decide. */

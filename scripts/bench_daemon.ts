@@ -139,8 +139,20 @@ export class Daemon {
   /** The run's directory (the config's), shown as `$RUN` in reasons. */
   readonly #runDir: string;
 
-  /** Starts `argv` with `-c <conf>` in a new session; `cwd` resolves relative commands. */
-  constructor(readonly side: SideId, argv: readonly string[], conf: string, mainLog: string, cwd: string, env = {}) {
+  /**
+   * Starts `argv` with `-c <conf>` in a new session; `cwd` resolves relative
+   * commands. `consume` reads the daemon's stdout instead of the default
+   * capture (the console scenario measures it).
+   */
+  constructor(
+    readonly side: SideId,
+    argv: readonly string[],
+    conf: string,
+    mainLog: string,
+    cwd: string,
+    env = {},
+    consume?: (stdout: ReadableStream<Uint8Array>) => Promise<void>,
+  ) {
     const [cmd, ...args] = argv;
     this.log = new LogWatcher(mainLog);
     this.#runDir = conf.slice(0, conf.lastIndexOf("/")) || "/";
@@ -157,7 +169,8 @@ export class Daemon {
     const child = command.spawn();
     this.pid = child.pid;
     liveDaemons.add(this);
-    this.#drained = Promise.allSettled([drainTail(child.stdout, this.#stdout), drainTail(child.stderr, this.#stderr)]);
+    const stdout = consume === undefined ? drainTail(child.stdout, this.#stdout) : consume(child.stdout);
+    this.#drained = Promise.allSettled([stdout, drainTail(child.stderr, this.#stderr)]);
     this.#exited = child.status.then((s) => {
       this.exitedAt = performance.now();
       this.status = s;

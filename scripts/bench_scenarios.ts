@@ -55,10 +55,11 @@ export async function withDaemon<T>(
   scenario: ScenarioId,
   conf: string,
   fn: (d: Daemon) => Promise<T>,
+  consume?: (stdout: ReadableStream<Uint8Array>) => Promise<void>,
 ): Promise<T> {
   writeFileSync(run.paths.conf, conf);
   const argv = run.side === "python" ? ctx.opts.python : ctx.opts.ours;
-  const d = new Daemon(run.side, argv, run.paths.conf, run.paths.mainLog, ctx.root, ctx.env);
+  const d = new Daemon(run.side, argv, run.paths.conf, run.paths.mainLog, ctx.root, ctx.env, consume);
   try {
     return await fn(d);
   } finally {

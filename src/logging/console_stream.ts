@@ -237,7 +237,9 @@ class LineFramer {
     for (let i = 0; i < lines; i++) {
       const stop = at[i]! + 1;
       if (i > 0) {
-        out.set(head, o);
+        // A short prefix is copied by hand: a call of set() per line costs more than the bytes.
+        if (h <= 16) { for (let k = 0; k < h; k++) out[o + k] = head[k]!; }
+        else out.set(head, o);
         o += h;
       }
       out.copyWithin(o, base + start, base + stop);

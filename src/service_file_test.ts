@@ -43,12 +43,26 @@ Deno.test("systemd: Type=notify, the binary in the foreground with -c, reload th
 Deno.test("launchd: ProgramArguments with -n -c, RunAtLoad, KeepAlive unless it exited successfully", () => {
   const plist = launchdPlist(["/opt/homebrew/bin/supervisord"], "/opt/homebrew/etc/supervisord.conf");
   assert.match(plist, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<!DOCTYPE plist /);
-  assert.match(
+  const lines = (...l: string[]) => l.join("\n");
+  assert.ok(
+    plist.includes(lines(
+      "<key>ProgramArguments</key>",
+      "  <array>",
+      "    <string>/opt/homebrew/bin/supervisord</string>",
+      "    <string>-n</string>",
+      "    <string>-c</string>",
+      "    <string>/opt/homebrew/etc/supervisord.conf</string>",
+      "  </array>",
+    )),
     plist,
-    /<key>ProgramArguments<\/key>\n  <array>\n    <string>\/opt\/homebrew\/bin\/supervisord<\/string>\n    <string>-n<\/string>\n    <string>-c<\/string>\n    <string>\/opt\/homebrew\/etc\/supervisord\.conf<\/string>\n  <\/array>/,
   );
-  assert.match(plist, /<key>RunAtLoad<\/key>\n  <true\/>/);
-  assert.match(plist, /<key>KeepAlive<\/key>\n  <dict>\n    <key>SuccessfulExit<\/key>\n    <false\/>\n  <\/dict>/);
+  assert.ok(plist.includes(lines("<key>RunAtLoad</key>", "  <true/>")), plist);
+  assert.ok(
+    plist.includes(
+      lines("<key>KeepAlive</key>", "  <dict>", "    <key>SuccessfulExit</key>", "    <false/>", "  </dict>"),
+    ),
+    plist,
+  );
   assert.match(launchdPlist(["/a&b/<s>"], "/c"), /<string>\/a&amp;b\/&lt;s&gt;<\/string>/);
 });
 

@@ -61,9 +61,18 @@ export const ListenerState = {
 } as const;
 export type ListenerState = typeof ListenerState[keyof typeof ListenerState];
 
+/** Reverse lookups, built once per table (a state name is asked for on every info struct and event). */
+const names = new Map<Record<string, number>, Map<number, string>>();
+
 function nameIn(table: Record<string, number>, code: number): string {
-  for (const [name, value] of Object.entries(table)) if (value === code) return name;
-  throw new RangeError(`Unknown state code: ${code}`);
+  let byCode = names.get(table);
+  if (byCode === undefined) {
+    byCode = new Map(Object.entries(table).map(([name, value]) => [value, name]));
+    names.set(table, byCode);
+  }
+  const name = byCode.get(code);
+  if (name === undefined) throw new RangeError(`Unknown state code: ${code}`);
+  return name;
 }
 
 /** The name of a process state, as RPC `statename` and events show it. */

@@ -176,11 +176,16 @@ async function rpcAnswer(
       ["Content-Length", String(reply.body.byteLength)],
     ],
     body: reply.body,
+    release: reply.release,
   };
 }
 
 async function rpcRoute(req: Request, opts: HttpFrontOptions, max: number): Promise<Response> {
-  return toResponse(await rpcAnswer(req.method, req.headers.get("content-length"), (m) => readBody(req, m), opts, max));
+  const answer = await rpcAnswer(req.method, req.headers.get("content-length"), (m) => readBody(req, m), opts, max);
+  // A Response keeps its body: a lent one is copied first.
+  const body = answer.release === undefined ? answer.body : answer.body.slice();
+  answer.release?.();
+  return toResponse({ ...answer, body });
 }
 
 function tailResponse(tail: LogTail, accelHeader: boolean): Response {

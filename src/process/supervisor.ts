@@ -221,6 +221,11 @@ export class Supervisor {
     return () => void this.#describers.delete(describer);
   }
 
+  /** True when a describer is registered (else {@linkcode describe} returns its base text). */
+  get rewritesDescriptions(): boolean {
+    return this.#describers.size > 0;
+  }
+
   /** `base`, supervisord's description of `proc`, as the describers rewrite it. */
   describe(proc: Subprocess, base: string): string {
     let text = base;

@@ -23,7 +23,7 @@ const CR = [38, 35, 49, 51, 59]; // &#13;
 
 /** Appends escaped UTF-8 text and ASCII markup to a growing, reused byte buffer. */
 export class XmlWriter {
-  #buf: Uint8Array;
+  #buf: Uint8Array<ArrayBuffer>;
   #len = 0;
 
   constructor(initial = 16 * 1024) {
@@ -44,6 +44,11 @@ export class XmlWriter {
   reset(): void {
     this.#len = 0;
     if (this.#buf.length > KEEP_BYTES) this.#buf = new Uint8Array(KEEP_BYTES);
+  }
+
+  /** What was written, in the buffer itself: valid until the next `reset()`. */
+  view(): Uint8Array<ArrayBuffer> {
+    return this.#buf.subarray(0, this.#len) as Uint8Array<ArrayBuffer>;
   }
 
   /** A copy of what was written (the buffer itself is reused). */

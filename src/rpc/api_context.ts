@@ -80,17 +80,28 @@ export function resolve(ctx: ApiContext, name: string): Resolved {
 
 /** Python `_getAllProcesses`: by priority (stable), or by name when `lexical`. */
 export function allProcesses(ctx: ApiContext, lexical = false): Array<[ProcessGroup, Subprocess]> {
-  const byName = <T>(items: Array<[string, T]>) => items.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const out: Array<[ProcessGroup, Subprocess]> = [];
+  eachProcess(ctx, lexical, (group, proc) => void out.push([group, proc]));
+  return out;
+}
+
+/** Visits the processes in {@linkcode allProcesses}' order, building no list of pairs. */
+export function eachProcess(
+  ctx: ApiContext,
+  lexical: boolean,
+  visit: (group: ProcessGroup, proc: Subprocess) => void,
+): void {
   if (lexical) {
-    for (const [, group] of byName([...ctx.supervisor.groups])) {
-      for (const [, proc] of byName([...group.processes])) out.push([group, proc]);
+    const groups = ctx.supervisor.groups;
+    // Keys sorted by UTF-16 code units, as Python sorts str.
+    for (const groupName of [...groups.keys()].sort()) {
+      const group = groups.get(groupName)!;
+      for (const name of [...group.processes.keys()].sort()) visit(group, group.processes.get(name)!);
     }
-    return out;
+    return;
   }
   for (const group of ctx.supervisor.sortedGroups()) {
     const procs = [...group.processes.values()].sort((a, b) => a.config.priority - b.config.priority);
-    for (const proc of procs) out.push([group, proc]);
+    for (const proc of procs) visit(group, proc);
   }
-  return out;
 }

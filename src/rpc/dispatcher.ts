@@ -34,7 +34,7 @@
 import type { Logger } from "../logging/types.ts";
 import { pyRepr } from "../config/pyrepr.ts";
 import { Faults, RpcError } from "./faults.ts";
-import { decodeMethodCall, encodeFaultBytes, encodeMethodResponseBytes, XmlRpcParseError } from "./xmlrpc_codec.ts";
+import { decodeMethodCall, lendFault, lendMethodResponse, type LentBytes, XmlRpcParseError } from "./xmlrpc_codec.ts";
 import type { XmlRpcValue } from "./xmlrpc_value.ts";
 import type { MethodDef, MethodSpec, MethodTable } from "./methods.ts";
 import { systemMethods } from "./system_api.ts";
@@ -45,8 +45,15 @@ export type { MethodDef, MethodSpec, MethodTable, RpcHandler } from "./methods.t
 /** The main-log lines the dispatcher writes. */
 export type RpcLogger = Pick<Logger, "error" | "critical" | "trace">;
 
-/** The outcome of one request: the XML (UTF-8) to send with status 200, or an HTTP error status. */
-export type RpcReply = { status: 200; body: Uint8Array<ArrayBuffer> } | { status: 400 | 500; body: null };
+/**
+ * The outcome of one request: the XML (UTF-8) to send with status 200, or an
+ * HTTP error status. A 200 body is lent from the encoder's pool: `release()`
+ * gives it back once it has been sent or copied (a body never released is
+ * simply not reused).
+ */
+export type RpcReply =
+  | { status: 200; body: Uint8Array<ArrayBuffer>; release(): void }
+  | { status: 400 | 500; body: null };
 
 const lossyUtf8 = new TextDecoder();
 
@@ -140,17 +147,17 @@ export class RpcDispatcher implements MethodTable {
     }
     try {
       this.#logger?.trace(`XML-RPC method called: ${methodName}()`);
-      let xml: Uint8Array<ArrayBuffer>;
+      let xml: LentBytes;
       try {
         const value = await this.call(methodName, params);
         this.#logger?.trace(`XML-RPC method ${methodName}() returned successfully`);
-        xml = encodeMethodResponseBytes(value as XmlRpcValue);
+        xml = lendMethodResponse(value as XmlRpcValue);
       } catch (e) {
         if (!(e instanceof RpcError)) throw e;
         this.#logger?.trace(`XML-RPC method ${methodName}() returned fault: [${e.code}] ${e.message}`);
-        xml = encodeFaultBytes(e.code, e.message);
+        xml = lendFault(e.code, e.message);
       }
-      return { status: 200, body: xml };
+      return { status: 200, body: xml.bytes, release: xml.release };
     } catch (e) {
       const detail = e instanceof PyException
         ? tracebackText(e)

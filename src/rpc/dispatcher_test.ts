@@ -76,10 +76,25 @@ Deno.test("[XMLRPC.request,HTTP.rpc2,MLOG.rpc] malformed bodies and empty method
   const noName = "<?xml version='1.0'?><methodCall><methodName/></methodCall>";
   assertEquals(await d.handle(noName), { status: 400, body: null });
   equal(lines.at(-1), `ERRO XML-RPC request data "${noName}" is invalid: no method name`);
-  assertEquals(await d.handle("<methodCall><methodName>system.listMethods</methodName></methodCall>"), {
-    status: 200,
-    body: (await d.handle(encodeMethodCall("system.listMethods", []))).body,
-  });
+  const bare = await d.handle("<methodCall><methodName>system.listMethods</methodName></methodCall>");
+  const full = await d.handle(encodeMethodCall("system.listMethods", []));
+  equal(bare.status, 200);
+  assertEquals(bare.body, full.body);
+});
+
+Deno.test("a reply body is lent from a pooled buffer: released, the next reply is written in the same memory", async () => {
+  const { d } = setup();
+  const first = await d.handle(encodeMethodCall("supervisor.getPID", []));
+  equal(first.status, 200);
+  const text = new TextDecoder().decode(first.body!);
+  const memory = first.body!.buffer;
+  if (first.status === 200) first.release();
+  const second = await d.handle(encodeMethodCall("supervisor.getPID", []));
+  equal(second.body!.buffer, memory, "the buffer given back is reused");
+  equal(new TextDecoder().decode(second.body!), text);
+  const held = await d.handle(encodeMethodCall("supervisor.getPID", []));
+  const third = await d.handle(encodeMethodCall("supervisor.getPID", []));
+  ok(held.body!.buffer !== third.body!.buffer, "a body not given back is never written over");
 });
 
 Deno.test("[XMLRPC.500,MLOG.rpc] an unexpected exception or an unmarshallable result is HTTP 500 with a CRIT line", async () => {

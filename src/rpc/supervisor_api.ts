@@ -21,11 +21,12 @@ import {
   ProcessControl,
 } from "../process/control.ts";
 import type { ProcessGroup } from "../process/group.ts";
+import type { Subprocess } from "../process/subprocess.ts";
 import { SIGNALLABLE_STATES, supervisorStateName } from "../states.ts";
-import { allProcesses, type ApiContext, guard, requestStop, resolve } from "./api_context.ts";
+import { allProcesses, type ApiContext, eachProcess, guard, requestStop, resolve } from "./api_context.ts";
 import type { RpcHandler } from "./methods.ts";
 import { Faults, RpcError } from "./faults.ts";
-import { processInfo } from "./process_info.ts";
+import { type ProcessInfo, processInfo } from "./process_info.ts";
 import { groupParam, namespecParam, signalParam, truthParam } from "./_py_params.ts";
 import { pyStr, type XmlRpcValue } from "./xmlrpc_value.ts";
 
@@ -99,16 +100,18 @@ export class SupervisorApi {
     const { group, process: proc } = resolve(this.ctx, name);
     if (proc === null) throw new RpcError(Faults.BAD_NAME, name);
     const sup = this.ctx.supervisor;
-    return processInfo(group, proc, this.ctx.runtime.clock.now(), (p, base) => sup.describe(p, base));
+    const rewrite = sup.rewritesDescriptions ? (p: Subprocess, base: string) => sup.describe(p, base) : undefined;
+    return processInfo(group, proc, this.ctx.runtime.clock.now(), rewrite);
   }
 
   getAllProcessInfo() {
     guard(this.ctx);
     const now = this.ctx.runtime.clock.now();
     const sup = this.ctx.supervisor;
-    return allProcesses(this.ctx, true).map(([group, proc]) =>
-      processInfo(group, proc, now, (p, base) => sup.describe(p, base))
-    );
+    const rewrite = sup.rewritesDescriptions ? (p: Subprocess, base: string) => sup.describe(p, base) : undefined;
+    const infos: ProcessInfo[] = [];
+    eachProcess(this.ctx, true, (group, proc) => void infos.push(processInfo(group, proc, now, rewrite)));
+    return infos;
   }
 
   /** Python `startProcess`: true once RUNNING (or at once with `wait` false). */

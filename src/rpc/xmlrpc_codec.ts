@@ -77,6 +77,38 @@ function asBytes(fn: (w: XmlWriter) => void): Uint8Array<ArrayBuffer> {
   return writer.take();
 }
 
+/** Encoded bytes lent from a pooled buffer: valid until `release()`, after which the buffer is reused. */
+export interface LentBytes {
+  readonly bytes: Uint8Array<ArrayBuffer>;
+  /** Gives the buffer back (once; later calls do nothing). */
+  release(): void;
+}
+
+/** Writers whose buffers were given back, for the next replies (at most {@linkcode MAX_SPARE_WRITERS}). */
+const spareWriters: XmlWriter[] = [];
+const MAX_SPARE_WRITERS = 8;
+
+/** Runs `fn` on a pooled writer and lends what it wrote: no copy, no new buffer once the pool is warm. */
+function lent(fn: (w: XmlWriter) => void): LentBytes {
+  const w = spareWriters.pop() ?? new XmlWriter();
+  w.reset();
+  try {
+    fn(w);
+  } catch (e) {
+    if (spareWriters.length < MAX_SPARE_WRITERS) spareWriters.push(w);
+    throw e;
+  }
+  let out = true;
+  return {
+    bytes: w.view(),
+    release() {
+      if (!out) return;
+      out = false;
+      if (spareWriters.length < MAX_SPARE_WRITERS) spareWriters.push(w);
+    },
+  };
+}
+
 /**
  * Escapes text for element content: `&`, `<`, `>` as entities, CR as
  * `&#13;`, characters XML 1.0 forbids as U+FFFD.
@@ -253,6 +285,16 @@ export function encodeMethodResponse(value: XmlRpcValue, opts: EncodeOptions = {
 /** {@linkcode encodeMethodResponse} as UTF-8 bytes, written without intermediate strings. */
 export function encodeMethodResponseBytes(value: XmlRpcValue, opts: EncodeOptions = {}): Uint8Array<ArrayBuffer> {
   return asBytes((w) => writeResponse(w, value, opts));
+}
+
+/** {@linkcode encodeMethodResponse} as UTF-8 bytes lent from a pooled buffer (see {@linkcode LentBytes}). */
+export function lendMethodResponse(value: XmlRpcValue, opts: EncodeOptions = {}): LentBytes {
+  return lent((w) => writeResponse(w, value, opts));
+}
+
+/** {@linkcode encodeFault} as UTF-8 bytes lent from a pooled buffer (see {@linkcode LentBytes}). */
+export function lendFault(faultCode: number, faultString: string): LentBytes {
+  return lent((w) => writeFault(w, faultCode, faultString));
 }
 
 /** Encodes a fault `methodResponse` (`faultCode`, then `faultString`). */

@@ -413,13 +413,19 @@ export class HttpConnection {
     if (this.#inEnd > this.#inStart) this.#parse(this.#in, this.#inStart, this.#inEnd);
   }
 
-  /** Writes a raw answer; returns whether the connection closes afterwards. */
+  /** Writes a raw answer (its body is copied before `#send` first waits); returns whether to close afterwards. */
   async #respondRaw(head: RequestHead, raw: RawResponse): Promise<boolean> {
     const f = frameResponse(head.version, head.connection, raw.status, "", raw.headers, this.server.date(), true);
-    if (head.method === "HEAD" || raw.status === 204 || raw.status === 304) await this.#send(f.head, EMPTY, "");
-    else if (!f.chunked) await this.#send(f.head, raw.body, "");
-    else if (raw.body.length === 0) await this.#send(f.head, EMPTY, "0\r\n\r\n");
-    else await this.#send(`${f.head}${raw.body.length.toString(16)}\r\n`, raw.body, "\r\n0\r\n\r\n");
+    let sent: Promise<void>;
+    try {
+      if (head.method === "HEAD" || raw.status === 204 || raw.status === 304) sent = this.#send(f.head, EMPTY, "");
+      else if (!f.chunked) sent = this.#send(f.head, raw.body, "");
+      else if (raw.body.length === 0) sent = this.#send(f.head, EMPTY, "0\r\n\r\n");
+      else sent = this.#send(`${f.head}${raw.body.length.toString(16)}\r\n`, raw.body, "\r\n0\r\n\r\n");
+    } finally {
+      raw.release?.();
+    }
+    await sent;
     return f.close;
   }
 

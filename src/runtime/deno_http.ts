@@ -8,7 +8,8 @@
  * headers Medusa never sends, and its per-request objects made the daemon's
  * memory grow by hundreds of MiB under load. Each connection reads into one
  * buffer of {@linkcode READ_BYTES}, reused for every read (the server copies
- * only what it keeps); writes are queued and written in order.
+ * only what it keeps); writes are copied into pooled buffers
+ * ({@linkcode BufferPool}), queued, written in order and given back.
  *
  * Python counterpart: supervisor/http.py (`make_http_servers`) and
  * supervisor/xmlrpc.py (`SupervisorTransport`).
@@ -19,15 +20,18 @@ import type { Endpoint, Handler, Listener } from "./types.ts";
 import { mapError } from "./_map_error.ts";
 import { type HttpConnection, HttpServer, type Transport } from "./_http_server.ts";
 import { nodeRequest, type NodeRequestFn } from "./_node_http.ts";
+import { BufferPool } from "./_buffer_pool.ts";
 
 /** Bytes read per `read()` call on a connection. */
-export const READ_BYTES = 16 * 1024;
+export const READ_BYTES = 8 * 1024;
 /** Queued output beyond this makes the server wait for `drained()`. */
 const QUEUE_BYTES = 64 * 1024;
+const pool = new BufferPool();
 
 /** Serves one accepted connection until it closes. */
 function serveConnection(server: HttpServer, conn: Deno.Conn, live: Set<Deno.Conn>): void {
-  const queue: Uint8Array[] = [];
+  /** Pooled buffers and how much of each is still to write. */
+  const queue: Array<{ buf: Uint8Array; at: number; end: number }> = [];
   let queued = 0;
   let writing = false;
   let ending = false;
@@ -49,11 +53,13 @@ function serveConnection(server: HttpServer, conn: Deno.Conn, live: Set<Deno.Con
     writing = true;
     try {
       while (queue.length > 0) {
-        const bytes = queue[0]!;
-        const n = await conn.write(bytes);
+        const out = queue[0]!;
+        const n = await conn.write(out.buf.subarray(out.at, out.end));
         queued -= n;
-        if (n < bytes.length) queue[0] = bytes.subarray(n);
-        else queue.shift();
+        out.at += n;
+        if (out.at < out.end) continue;
+        queue.shift();
+        pool.give(out.buf);
       }
     } catch {
       return finish();
@@ -81,7 +87,9 @@ function serveConnection(server: HttpServer, conn: Deno.Conn, live: Set<Deno.Con
   const transport: Transport = {
     write(bytes) {
       if (gone) return true;
-      queue.push(bytes.slice());
+      const buf = pool.take(bytes.length);
+      buf.set(bytes);
+      queue.push({ buf, at: 0, end: bytes.length });
       queued += bytes.length;
       if (!writing) void writeAll();
       return queued <= QUEUE_BYTES;

@@ -295,6 +295,8 @@ export interface RawResponse {
   readonly headers: ReadonlyArray<readonly [string, string]>;
   /** The whole body. */
   readonly body: Uint8Array;
+  /** Called once the body has been written or copied (the body's memory may then be reused). */
+  readonly release?: () => void;
 }
 
 /** See {@linkcode Handler.raw}. */

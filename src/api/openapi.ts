@@ -11,7 +11,6 @@
 import { nullable, SCHEMAS } from "./_openapi_schemas.ts";
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const nullable = (type: string, extra: Record<string, unknown> = {}) => ({ type: [type, "null"], ...extra });
 const jsonContent = (schema: unknown) => ({ "application/json": { schema } });
 const error = (description: string) => ({ description, content: jsonContent(ref("Error")) });
 const sse = (description: string) => ({

@@ -130,7 +130,9 @@ Deno.test("metrics_process_tree sums CPU and RSS over the child's process group"
 
 Deno.test("metrics_auth=false exempts /metrics from basic auth, and nothing else", async () => {
   const d = await daemon();
-  const rpc = { handle: () => Promise.resolve({ status: 200 as const, body: new TextEncoder().encode("<ok/>") }) };
+  const rpc = {
+    handle: () => Promise.resolve({ status: 200 as const, body: new TextEncoder().encode("<ok/>"), release: () => {} }),
+  };
   const deps = { supervisor: d.sup, runtime: d.rt, counter: d.counter };
   const credentials = { username: "u", password: "p" };
   const open = createHttpHandler({ rpc, credentials, routes: [metricsRoute(deps, { ...ALL, metrics_auth: false })] });

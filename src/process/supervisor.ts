@@ -19,18 +19,13 @@
 import type { ProcessConfig, ProcessGroupConfig } from "../config/schema.ts";
 import {
   EventBus,
-  isEventTypeName,
-  processCommunicationEvent,
   processGroupEvent,
-  processLogEvent,
   processStateEvent,
   type SupervisorEvent,
   supervisorStateChangeEvent,
   TickClock,
 } from "../events/events.ts";
-import { ListenerProtocol } from "../events/listener_protocol.ts";
 import { decodeExitStatus } from "./exit_status.ts";
-import { EventListenerPool } from "../events/pool.ts";
 import type { ChildOutput, Logger } from "../logging/types.ts";
 import type { Runtime, SpawnOptions } from "../runtime/types.ts";
 import { attachFcgiSocket } from "./fcgi_sockets.ts";
@@ -38,6 +33,10 @@ import { byPriority, ProcessGroup } from "./group.ts";
 import { ProcessState, processStateName, SupervisorState } from "../states.ts";
 import { type DueSource, Schedule } from "./schedule.ts";
 import { type ProcessHost, Subprocess } from "./subprocess.ts";
+import { type Describer, Gates, type StartGate, type StopGate } from "./_gates.ts";
+import { emitLogEvents, makeListenerPool } from "./_group_events.ts";
+
+export type { Describer, StartGate, StopGate } from "./_gates.ts";
 
 /** What the engine needs from the daemon around it. */
 export interface EngineHost {
@@ -65,27 +64,6 @@ export interface StateChange {
   expected: boolean;
 }
 
-/**
- * Answers whether a process may be started automatically now (see
- * `Supervisor.addStartGate`): true, false (held for now), or a text saying
- * why it is held until something changes (a failed dependency).
- */
-export type StartGate = (proc: Subprocess) => boolean | string;
-
-/**
- * Orders stops (see `Supervisor.addStopGate`). While `active()`, the
- * shutdown stops each process once `mayStop(proc, true)` allows it instead
- * of group by group, and `stop all` holds each stop until
- * `mayStop(proc, false)` allows it.
- */
-export interface StopGate {
-  active(): boolean;
-  mayStop(proc: Subprocess, shutdown: boolean): boolean;
-}
-
-/** Rewrites a process's RPC description (`base` is supervisord's own text). */
-export type Describer = (proc: Subprocess, base: string) => string;
-
 /** How a run of the engine ended. */
 export type RunOutcome = "shutdown" | "restart";
 
@@ -97,9 +75,7 @@ export class Supervisor {
   #mood: SupervisorState = SupervisorState.RUNNING;
   readonly groups = new Map<string, ProcessGroup>();
   readonly #stateListeners = new Set<(change: StateChange) => void>();
-  readonly #startGates = new Set<StartGate>();
-  readonly #stopGates = new Set<StopGate>();
-  readonly #describers = new Set<Describer>();
+  readonly #gates = new Gates(() => this.wake());
   readonly #processHost: ProcessHost;
   #stopping = false;
   #stopGroups: ProcessGroup[] | null = null;
@@ -171,11 +147,7 @@ export class Supervisor {
    * function that removes the gate.
    */
   addStartGate(gate: StartGate): () => void {
-    this.#startGates.add(gate);
-    return () => {
-      this.#startGates.delete(gate);
-      this.wake();
-    };
+    return this.#gates.addStartGate(gate);
   }
 
   /**
@@ -183,11 +155,7 @@ export class Supervisor {
    * start, else the first other answer (false, or a failure text).
    */
   startGate(proc: Subprocess): boolean | string {
-    for (const gate of this.#startGates) {
-      const answer = gate(proc);
-      if (answer !== true) return answer;
-    }
-    return true;
+    return this.#gates.startGate(proc);
   }
 
   /**
@@ -196,41 +164,32 @@ export class Supervisor {
    * time, highest priority first, as supervisord does.
    */
   addStopGate(gate: StopGate): () => void {
-    this.#stopGates.add(gate);
-    return () => {
-      this.#stopGates.delete(gate);
-      this.wake();
-    };
+    return this.#gates.addStopGate(gate);
   }
 
   /** True when a stop gate orders the stops (see {@linkcode StopGate}). */
   get stopsOrdered(): boolean {
-    for (const gate of this.#stopGates) if (gate.active()) return true;
-    return false;
+    return this.#gates.stopsOrdered;
   }
 
   /** True when every active stop gate lets `proc` get its stop signal now. */
   mayStop(proc: Subprocess, shutdown: boolean): boolean {
-    for (const gate of this.#stopGates) if (gate.active() && !gate.mayStop(proc, shutdown)) return false;
-    return true;
+    return this.#gates.mayStop(proc, shutdown);
   }
 
   /** Adds a describer of RPC descriptions; returns the function that removes it. */
   addDescriber(describer: Describer): () => void {
-    this.#describers.add(describer);
-    return () => void this.#describers.delete(describer);
+    return this.#gates.addDescriber(describer);
   }
 
   /** True when a describer is registered (else {@linkcode describe} returns its base text). */
   get rewritesDescriptions(): boolean {
-    return this.#describers.size > 0;
+    return this.#gates.rewritesDescriptions;
   }
 
   /** `base`, supervisord's description of `proc`, as the describers rewrite it. */
   describe(proc: Subprocess, base: string): string {
-    let text = base;
-    for (const d of this.#describers) text = d(proc, text);
-    return text;
+    return this.#gates.describe(proc, base);
   }
 
   /** supervisord's state (RPC getState). */
@@ -262,7 +221,7 @@ export class Supervisor {
         this.#processHost,
         await this.host.createOutput(pc, listener, config.name),
       );
-      this.#emitLogEvents(proc, listener);
+      emitLogEvents(proc, listener, (event) => this.notify(event));
       procs.push(proc);
     }
     if (this.groups.has(config.name)) return false;
@@ -275,60 +234,17 @@ export class Supervisor {
       }
     }
     const group = new ProcessGroup(config, procs);
-    if (config.kind === "eventlistener") group.pool = this.#makePool(group, config);
-    this.groups.set(config.name, group);
-    this.notify(processGroupEvent("ADDED", config.name));
-    return true;
-  }
-
-  /**
-   * PROCESS_LOG_* events (`<channel>_events_enabled`) and
-   * PROCESS_COMMUNICATION_* events (capture mode). A listener's stdout, the
-   * protocol channel, sends neither (Python's PEventListenerDispatcher).
-   */
-  #emitLogEvents(proc: Subprocess, listener: boolean): void {
-    const stdout = proc.config.stdout_events_enabled && !listener;
-    const stderr = proc.config.stderr_events_enabled;
-    if (proc.output === null) return;
-    proc.output.onComm = (channel, data) => {
-      const source = { processname: proc.name, groupname: proc.groupName, pid: proc.pid };
-      this.notify(processCommunicationEvent(channel, source, data));
-    };
-    if (!stdout && !stderr) return;
-    proc.output.onOutput = (channel, data) => {
-      if (channel === "stdout" ? !stdout : !stderr) return;
-      const source = { processname: proc.name, groupname: proc.groupName, pid: proc.pid };
-      this.notify(processLogEvent(channel, source, data));
-    };
-  }
-
-  /** The pool of an `[eventlistener:x]` group, its processes speaking the listener protocol. */
-  #makePool(group: ProcessGroup, config: ProcessGroupConfig & { kind: "eventlistener" }): EventListenerPool {
-    const listeners = [...group.processes.values()].map((proc) => {
-      const protocol = new ListenerProtocol({
-        name: proc.name,
-        logger: this.host.logger,
-        onReject: (event) => pool.rejected(event),
-      });
-      proc.attachListener(protocol);
-      return {
-        name: proc.name,
-        protocol,
-        isRunning: () => proc.state === ProcessState.RUNNING,
-        write: (data: Uint8Array) => proc.writeStdin(data),
-      };
-    });
-    const pool: EventListenerPool = new EventListenerPool(
-      { name: config.name, buffer_size: config.buffer_size, events: config.events.filter(isEventTypeName) },
-      {
+    if (config.kind === "eventlistener") {
+      group.pool = makeListenerPool(group, config, {
         bus: this.bus,
         logger: this.host.logger,
         identifier: this.host.identifier ?? "supervisor",
         wake: () => this.wake(),
-      },
-      () => listeners,
-    );
-    return pool;
+      });
+    }
+    this.groups.set(config.name, group);
+    this.notify(processGroupEvent("ADDED", config.name));
+    return true;
   }
 
   /** Removes a group whose processes are all stopped (Python `remove_process_group`). */
@@ -340,7 +256,7 @@ export class Supervisor {
   async addProcess(group: ProcessGroup, config: ProcessConfig): Promise<Subprocess> {
     const output = await this.host.createOutput(config, false, group.name);
     const proc = new Subprocess(config, group.name, this.#processHost, output);
-    this.#emitLogEvents(proc, false);
+    emitLogEvents(proc, false, (event) => this.notify(event));
     group.put(proc);
     return proc;
   }

@@ -27,15 +27,14 @@ import type { ProcessConfig } from "../config/schema.ts";
 import { signalName } from "../config/datatypes.ts";
 import type { ChildOutput, Logger } from "../logging/types.ts";
 import type { Child, ExitStatus, Runtime, SpawnOptions } from "../runtime/types.ts";
-import { NoSuchProcessError } from "../runtime/errors.ts";
 import type { ListenerProtocol } from "../events/listener_protocol.ts";
 import { watchChild } from "./_child_pipes.ts";
 import { decodeExitStatus, type RunEnd } from "./exit_status.ts";
-import { SpawnError } from "./exec_args.ts";
 import type { RestartPolicy } from "./restart_policy.ts";
 import { restartPolicyFor } from "./backoff_policy.ts";
-import { dispatcherFailureText, spawnFailureText } from "./spawn_failure.ts";
-import { ResourceHold, type SpawnResource, SpawnResourceError } from "./spawn_resource.ts";
+import { ResourceHold, type SpawnResource } from "./spawn_resource.ts";
+import { startChild, startFailure } from "./_child_start.ts";
+import { signalChild } from "./_child_signal.ts";
 import { ProcessState, processStateName, SupervisorState } from "../states.ts";
 
 /** What a process needs from the engine that owns it. */
@@ -44,7 +43,7 @@ export interface ProcessHost {
   readonly logger: Logger;
   /** supervisord's current state (Python `options.mood`). */
   mood(): SupervisorState;
-  /** Builds what to spawn; throws {@linkcode SpawnError} with supervisord's spawnerr text. */
+  /** Builds what to spawn; throws SpawnError (exec_args.ts) with supervisord's spawnerr text. */
   prepare(proc: Subprocess): SpawnOptions;
   /** Called after every state change (events, RPC waiters). */
   stateChanged(proc: Subprocess, from: ProcessState, to: ProcessState, expected: boolean): void;
@@ -226,19 +225,17 @@ export class Subprocess {
     this.#changeState(ProcessState.STARTING);
     let child: Child;
     try {
-      // The group's resource first: Python takes the fcgi socket before anything else of the spawn.
-      const extra = this.#resource.acquire();
-      const options = { ...this.host.prepare(this), ...extra };
-      try {
-        this.output?.open();
-      } catch (e) {
-        throw new SpawnError("BadCommand", dispatcherFailureText(this.name, e));
-      }
-      child = this.host.runtime.spawn(options);
+      child = startChild({
+        name: this.name,
+        runtime: this.host.runtime,
+        output: this.output,
+        resource: this.#resource,
+        prepare: () => this.host.prepare(this),
+      });
     } catch (e) {
-      const known = e instanceof SpawnError || e instanceof SpawnResourceError;
-      this.#lastEnd = { spawnError: e instanceof SpawnError ? e.kind : null };
-      this.#spawnerr = known ? e.message : spawnFailureText(this.name, e);
+      const failure = startFailure(this.name, e);
+      this.#lastEnd = failure.end;
+      this.#spawnerr = failure.spawnerr;
       this.host.logger.info(`spawnerr: ${this.#spawnerr}`);
       this.#changeState(ProcessState.BACKOFF);
       this.output?.close();
@@ -362,23 +359,13 @@ export class Subprocess {
   }
 
   #send(pid: number, sig: number, what: "killing" | "sending sig", onUnknown: () => void): string | null {
-    try {
-      this.host.runtime.kill(pid, sig);
-    } catch (e) {
-      if (e instanceof NoSuchProcessError) {
-        const just = what === "killing" ? "just" : "just now";
-        this.host.logger.debug(
-          `unable to signal ${this.name} (pid ${this.#pid}), it probably ${just} exited on its own: ${e.message}`,
-        );
-        return null;
-      }
-      const msg = `unknown problem ${what} ${this.name} (${this.#pid}):${e instanceof Error ? e.stack : String(e)}`;
-      this.host.logger.critical(msg);
+    const target = { name: this.name, pid: this.#pid, runtime: this.host.runtime, logger: this.host.logger };
+    const msg = signalChild(target, pid, sig, what);
+    if (msg !== null) {
       this.#changeState(ProcessState.UNKNOWN);
       onUnknown();
-      return msg;
     }
-    return null;
+    return msg;
   }
 
   /** The child was reaped with `status` at monotonic time `now` (PROC.exit, PROC.tooquick, PROC.stopped). */

@@ -28,18 +28,14 @@ import type {
 } from "./types.ts";
 import { type FakeBoundSocket, FakeSockets } from "./fake_sockets.ts";
 import { signalName } from "./types.ts";
-import {
-  AddressInUseError,
-  ConnectionRefusedError,
-  NoSuchProcessError,
-  NotADirectoryError,
-  NotFoundError,
-} from "./errors.ts";
+import { NoSuchProcessError, NotADirectoryError, NotFoundError } from "./errors.ts";
 import { FakeFileSystem, normalizePath } from "./fake_fs.ts";
 import { ManualClock } from "./fake_clock.ts";
 import { FakeStdinStream } from "./fake_stdin.ts";
 import { FakeChild, FakeExit } from "./fake_child.ts";
 import { FakeRlimits } from "./fake_rlimit.ts";
+import { FakeHttp } from "./_fake_http.ts";
+import { capture, type Hold, holdWrites } from "./_fake_output.ts";
 import { platformNotice, type PlatformProfile, platformProfile, unavailableFeatures } from "./_platform.ts";
 
 export { FakeFileSystem, normalizePath } from "./fake_fs.ts";
@@ -122,9 +118,8 @@ export class FakeRuntime implements Runtime {
   readonly #platform: PlatformProfile;
   readonly #platformHost: { os: string; arch: string; libc: string | null };
   #nextPid: number;
-  #nextPort = 40000;
   readonly #signalHandlers = new Map<string, Set<() => void>>();
-  readonly #listeners = new Map<string, Handler>();
+  readonly #http: FakeHttp;
   readonly #out: string[] = [];
   readonly #err: string[] = [];
 
@@ -160,6 +155,7 @@ export class FakeRuntime implements Runtime {
     });
     this.fs.seedDir(this.cwdPath);
     this.sockets = new FakeSockets(this.fs);
+    this.#http = new FakeHttp(this.fs);
   }
 
   spawn(opts: SpawnOptions): FakeChild {
@@ -273,20 +269,7 @@ export class FakeRuntime implements Runtime {
   }
 
   serve(at: Endpoint, handler: Handler): Promise<Listener> {
-    const endpoint: Endpoint = at.transport === "tcp" && at.port === 0 ? { ...at, port: this.#nextPort++ } : at;
-    const key = endpointKey(endpoint);
-    if (this.#listeners.has(key) || (at.transport === "unix" && this.fs.exists(at.path))) {
-      return Promise.reject(new AddressInUseError(`bind ${key}: Address already in use`));
-    }
-    this.#listeners.set(key, handler);
-    if (endpoint.transport === "unix") this.fs.seedSocket(endpoint.path);
-    const close = () => {
-      if (this.#listeners.delete(key) && endpoint.transport === "unix") {
-        this.fs.remove(endpoint.path).catch(() => {});
-      }
-      return Promise.resolve();
-    };
-    return Promise.resolve({ endpoint, close });
+    return this.#http.serve(at, handler);
   }
 
   /**
@@ -294,21 +277,7 @@ export class FakeRuntime implements Runtime {
    * gets the Content-Length header an HTTP client would send.
    */
   request(at: Endpoint, req: Request): Promise<Response> {
-    const handler = this.#listeners.get(endpointKey(at));
-    if (handler !== undefined) {
-      const url = new URL(req.url);
-      const target = `http://localhost${url.pathname}${url.search}`;
-      if (req.body === null || req.headers.has("content-length")) return handler(new Request(target, req));
-      return req.arrayBuffer().then((body) => {
-        const headers = new Headers(req.headers);
-        headers.set("content-length", String(body.byteLength));
-        return handler(new Request(target, { method: req.method, headers, body }));
-      });
-    }
-    if (at.transport === "unix" && !this.fs.exists(at.path)) {
-      return Promise.reject(new NotFoundError(`connect ${at.path}: No such file or directory`));
-    }
-    return Promise.reject(new ConnectionRefusedError(`connect ${endpointKey(at)}: Connection refused`));
+    return this.#http.request(at, req);
   }
 
   /**
@@ -316,11 +285,7 @@ export class FakeRuntime implements Runtime {
    * otherwise, or NotFoundError for a unix socket file that does not exist.
    */
   connect(at: Endpoint, _timeoutMs: number): Promise<void> {
-    if (this.#listeners.has(endpointKey(at))) return Promise.resolve();
-    if (at.transport === "unix" && !this.fs.exists(at.path)) {
-      return Promise.reject(new NotFoundError(`connect ${at.path}: No such file or directory`));
-    }
-    return Promise.reject(new ConnectionRefusedError(`connect ${endpointKey(at)}: Connection refused`));
+    return this.#http.connect(at);
   }
 
   /** The watches started and not yet closed, in order. */
@@ -442,15 +407,7 @@ export class FakeRuntime implements Runtime {
    * them. Synchronous writes are not held.
    */
   holdStdout(): () => void {
-    const hold = this.#stdoutHold;
-    hold.held = true;
-    return () => {
-      hold.held = false;
-      for (const { data, done } of hold.pending.splice(0)) {
-        this.#out.push(new TextDecoder().decode(data));
-        done();
-      }
-    };
+    return holdWrites(this.#stdoutHold, this.#out);
   }
 
   /** Bytes of `writeAsync` calls held by {@linkcode holdStdout}. */
@@ -472,32 +429,4 @@ export class FakeRuntime implements Runtime {
     this.exits.push(code);
     throw new FakeExit(code);
   }
-}
-
-/** A held stream: asynchronous writes wait in `pending` until the test lets them through. */
-interface Hold {
-  held: boolean;
-  pending: Array<{ data: Uint8Array; done: () => void }>;
-}
-
-function capture(sink: string[], hold: Hold, terminal: () => boolean, columns: () => number | null): OutputStream {
-  const decode = (data: Uint8Array | string) => typeof data === "string" ? data : new TextDecoder().decode(data);
-  return {
-    write(data: Uint8Array | string) {
-      sink.push(decode(data));
-    },
-    writeAsync(data: Uint8Array) {
-      if (!hold.held) {
-        sink.push(decode(data));
-        return Promise.resolve();
-      }
-      return new Promise((resolve) => hold.pending.push({ data: data.slice(), done: resolve }));
-    },
-    isTerminal: terminal,
-    columns,
-  };
-}
-
-function endpointKey(at: Endpoint): string {
-  return at.transport === "unix" ? `unix:${at.path}` : `tcp:${at.hostname}:${at.port}`;
 }

@@ -1,6 +1,7 @@
 /**
  * The engine: the live process groups, supervisord's mood, the transition
- * passes that move processes, signal handling and the ordered shutdown.
+ * passes that move processes, signal handling and the ordered shutdown (its
+ * state and report in _shutdown.ts; gates in _gates.ts).
  *
  * There is no fixed-period loop. A pass runs when something happened (a
  * child was finished, a request or signal arrived) or when the earliest due
@@ -30,9 +31,10 @@ import type { ChildOutput, Logger } from "../logging/types.ts";
 import type { Runtime, SpawnOptions } from "../runtime/types.ts";
 import { attachFcgiSocket } from "./fcgi_sockets.ts";
 import { byPriority, ProcessGroup } from "./group.ts";
-import { ProcessState, processStateName, SupervisorState } from "../states.ts";
+import { type ProcessState, SupervisorState } from "../states.ts";
 import { type DueSource, Schedule } from "./schedule.ts";
 import { type ProcessHost, Subprocess } from "./subprocess.ts";
+import { ShutdownOrder, stopGated } from "./_shutdown.ts";
 import { type Describer, Gates, type StartGate, type StopGate } from "./_gates.ts";
 import { emitLogEvents, makeListenerPool } from "./_group_events.ts";
 
@@ -77,9 +79,7 @@ export class Supervisor {
   readonly #stateListeners = new Set<(change: StateChange) => void>();
   readonly #gates = new Gates(() => this.wake());
   readonly #processHost: ProcessHost;
-  #stopping = false;
-  #stopGroups: ProcessGroup[] | null = null;
-  #lastShutdownReport: number | null = null;
+  readonly #shutdown = new ShutdownOrder();
   #passQueued = false;
   readonly #schedule: Schedule;
   #running = false;
@@ -110,7 +110,12 @@ export class Supervisor {
       mayStart: (proc) => this.startGate(proc) === true,
     };
     this.#schedule = new Schedule(host.runtime.clock, () => this.#pass());
-    this.#schedule.add({ nextDue: () => this.#nextReport(), run: (now) => this.#shutdownReport(now) });
+    this.#schedule.add({
+      nextDue: () => this.#shutdown.nextReport(),
+      run: (now) => {
+        if (this.#shutdown.stopping) this.#shutdown.report(now, this.#unstopped(), this.host.logger);
+      },
+    });
     this.#schedule.add({
       nextDue: (now) => this.#nextTransition(now),
       run: (now) => {
@@ -356,56 +361,21 @@ export class Supervisor {
     if (!this.#running) return;
     const now = this.host.runtime.clock.monotonic();
     if (this.#mood < SupervisorState.RUNNING) {
-      if (!this.#stopping) {
-        this.#stopping = true;
-        this.#stopGroups = this.sortedGroups();
+      if (!this.#shutdown.stopping) {
+        this.#shutdown.begin(this.sortedGroups());
         this.bus.notify(supervisorStateChangeEvent("STOPPING"));
       }
-      if (this.stopsOrdered) this.#stopGated();
-      else this.#stopGroups?.at(-1)?.stopAll();
+      if (this.stopsOrdered) stopGated(this.sortedGroups(), (proc) => this.mayStop(proc, true));
+      else this.#shutdown.stopLast();
       if (this.#unstopped().length === 0) return this.#finish();
     }
     this.#schedule.run(now);
-    if (this.#mood < SupervisorState.RUNNING && this.#stopGroups !== null) {
-      const last = this.#stopGroups.at(-1);
-      if (last !== undefined && last.unstopped().length === 0) {
-        this.#stopGroups.pop();
-        this.wake();
-      }
-    }
+    if (this.#mood < SupervisorState.RUNNING && this.#shutdown.dropStopped()) this.wake();
     this.#schedule.arm(now);
-  }
-
-  /** The shutdown under a stop gate: each process gets its signal once the gates let it. */
-  #stopGated(): void {
-    for (const group of this.sortedGroups().reverse()) {
-      for (const proc of byPriority([...group.processes.values()]).reverse()) {
-        if (proc.state === ProcessState.BACKOFF) proc.giveUp();
-        else if (
-          (proc.state === ProcessState.RUNNING || proc.state === ProcessState.STARTING) && this.mayStop(proc, true)
-        ) proc.stop();
-      }
-    }
   }
 
   #unstopped(): Subprocess[] {
     return [...this.groups.values()].flatMap((g) => g.unstopped());
-  }
-
-  /** While stopping, logs who is still running, at most every 3 s. */
-  #shutdownReport(now: number): void {
-    if (!this.#stopping) return;
-    const unstopped = this.#unstopped();
-    if (unstopped.length > 0 && (this.#lastShutdownReport === null || now > this.#lastShutdownReport + 3000)) {
-      this.host.logger.info(`waiting for ${unstopped.map((p) => p.name).join(", ")} to die`);
-      this.#lastShutdownReport = now;
-      for (const p of unstopped) this.host.logger.blather(`${p.name} state: ${processStateName(p.state)}`);
-    }
-  }
-
-  /** Just past the 3 s throttle of the shutdown report, which needs strictly more than 3 s. */
-  #nextReport(): number | null {
-    return this.#stopping && this.#lastShutdownReport !== null ? this.#lastShutdownReport + 3001 : null;
   }
 
   /** The earliest time any process has something due, or null. */

@@ -25,7 +25,8 @@
  * @module
  */
 
-import type { Handler, RawRequest, RawResponse } from "./types.ts";
+import type { Handler, RawResponse } from "./types.ts";
+import { fetchRequest, internalError, ReadRequest } from "./_http_request.ts";
 import {
   findHeadEnd,
   frameResponse,
@@ -65,32 +66,6 @@ export interface Transport {
 }
 
 const EMPTY = new Uint8Array(0);
-
-const INTERNAL_ERROR = "<head>\r\n<title>Error response</title>\r\n</head>\r\n<body>\r\n<h1>Error response</h1>\r\n" +
-  "<p>Error code 500.\r\n<p>Message: Internal Server Error.\r\n</body>\r\n";
-
-function internalError(): Response {
-  return new Response(INTERNAL_ERROR, {
-    status: 500,
-    headers: { "Server": "Medusa/1.12", "Content-Length": String(INTERNAL_ERROR.length), "Content-Type": "text/html" },
-  });
-}
-
-/** A {@linkcode RawRequest} over a parsed head. */
-class ReadRequest implements RawRequest {
-  constructor(readonly head: RequestHead, readonly body: Uint8Array) {}
-  get method(): string {
-    return this.head.method;
-  }
-  get target(): string {
-    return this.head.target;
-  }
-  header(name: string): string | null {
-    const lower = name.toLowerCase();
-    for (const [n, v] of this.head.headers) if (n.length === lower.length && n.toLowerCase() === lower) return v;
-    return null;
-  }
-}
 
 /** Serves one handler over any number of connections. */
 export class HttpServer {
@@ -345,30 +320,6 @@ export class HttpConnection {
     void this.#serve(head, body);
   }
 
-  #request(head: RequestHead, body: Uint8Array | ReadableStream<Uint8Array> | null): Request {
-    const headers = new Headers();
-    for (const [name, value] of head.headers) {
-      try {
-        headers.append(name, value);
-      } catch {
-        // A header fetch cannot represent (a non-token name, a value with controls) is dropped.
-      }
-    }
-    const path = head.target.startsWith("/") ? head.target : `/${head.target}`;
-    const withBody = head.method !== "GET" && head.method !== "HEAD" && body !== null;
-    const init: RequestInit & { duplex?: "half" } = { method: head.method, headers };
-    if (withBody) Object.assign(init, { body, duplex: "half" });
-    const host = headers.get("host") ?? "";
-    if (host !== "") {
-      try {
-        return new Request(`http://${host}${path}`, init);
-      } catch {
-        // An unusable Host header (or method) falls back to the listener's authority below.
-      }
-    }
-    return new Request(`http://${this.server.defaultHost}${path}`, init);
-  }
-
   /** The handler's raw answer (null: it wants a Request), for a request whose body is all here. */
   async #raw(head: RequestHead, body: Uint8Array | null): Promise<RawResponse | null> {
     const raw = this.server.handler.raw;
@@ -389,7 +340,7 @@ export class HttpConnection {
       } else {
         let response: Response;
         try {
-          response = await this.server.handler(this.#request(head, body));
+          response = await this.server.handler(fetchRequest(head, body, this.server.defaultHost));
         } catch {
           response = internalError();
         }

@@ -23,7 +23,7 @@ import {
 import type { ProcessGroup } from "../process/group.ts";
 import type { Subprocess } from "../process/subprocess.ts";
 import { SIGNALLABLE_STATES, supervisorStateName } from "../states.ts";
-import { allProcesses, type ApiContext, eachProcess, guard, requestStop, resolve } from "./api_context.ts";
+import { type ApiContext, eachProcess, guard, requestStop, resolve } from "./api_context.ts";
 import type { RpcHandler } from "./methods.ts";
 import { Faults, RpcError } from "./faults.ts";
 import { type ProcessInfo, processInfo } from "./process_info.ts";

@@ -156,7 +156,7 @@ export async function readBody(req: Request, max: number): Promise<Uint8Array | 
 async function rpcAnswer(
   method: string,
   length: string | null,
-  body: (max: number) => Promise<Uint8Array | null>,
+  body: Uint8Array | ((max: number) => Promise<Uint8Array | null>),
   opts: HttpFrontOptions,
   max: number,
 ): Promise<RawResponse> {
@@ -164,7 +164,7 @@ async function rpcAnswer(
   if (length === null || length === "") return errorReply(411);
   if (!/^[0-9]+$/.test(length)) return errorReply(400);
   if (Number(length) > max) return errorReply(413, { "Connection": "close" });
-  const bytes = await body(max);
+  const bytes = typeof body === "function" ? await body(max) : body.length > max ? null : body;
   if (bytes === null) return errorReply(413, { "Connection": "close" });
   const reply = await opts.rpc.handle(bytes);
   if (reply.status !== 200) return errorReply(reply.status);
@@ -314,10 +314,9 @@ export function createHttpHandler(opts: HttpFrontOptions): Handler {
   const raw: RawHandler = async (req) => {
     if (req.target !== "/RPC2") return null;
     try {
-      const verdict = await authenticate(req.header("authorization"));
+      const verdict = creds === null ? "ok" : await authenticate(req.header("authorization"));
       if (verdict !== "ok") return authFailure(verdict);
-      const body = (m: number) => Promise.resolve(req.body.length > m ? null : req.body);
-      return await rpcAnswer(req.method, req.header("content-length"), body, opts, max);
+      return await rpcAnswer(req.method, req.header("content-length"), req.body, opts, max);
     } catch {
       return errorReply(500);
     }

@@ -43,7 +43,7 @@ import { PyException, tracebackText } from "../process/py_exception.ts";
 export type { MethodDef, MethodSpec, MethodTable, RpcHandler } from "./methods.ts";
 
 /** The main-log lines the dispatcher writes. */
-export type RpcLogger = Pick<Logger, "error" | "critical" | "trace">;
+export type RpcLogger = Pick<Logger, "error" | "critical" | "trace"> & Partial<Pick<Logger, "enabled">>;
 
 /**
  * The outcome of one request: the XML (UTF-8) to send with status 200, or an
@@ -146,15 +146,17 @@ export class RpcDispatcher implements MethodTable {
       return { status: 400, body: null };
     }
     try {
-      this.#logger?.trace(`XML-RPC method called: ${methodName}()`);
+      // The TRAC lines are only built when they are written (a loaded server answers thousands of calls a second).
+      const trace = this.#logger !== undefined && (this.#logger.enabled?.("trace") ?? true) ? this.#logger : null;
+      trace?.trace(`XML-RPC method called: ${methodName}()`);
       let xml: LentBytes;
       try {
         const value = await this.call(methodName, params);
-        this.#logger?.trace(`XML-RPC method ${methodName}() returned successfully`);
+        trace?.trace(`XML-RPC method ${methodName}() returned successfully`);
         xml = lendMethodResponse(value as XmlRpcValue);
       } catch (e) {
         if (!(e instanceof RpcError)) throw e;
-        this.#logger?.trace(`XML-RPC method ${methodName}() returned fault: [${e.code}] ${e.message}`);
+        trace?.trace(`XML-RPC method ${methodName}() returned fault: [${e.code}] ${e.message}`);
         xml = lendFault(e.code, e.message);
       }
       return { status: 200, body: xml.bytes, release: xml.release };

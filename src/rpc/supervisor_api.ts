@@ -87,6 +87,9 @@ const structs = (results: Promise<ControlResult[]>): Promise<ResultStruct[]> =>
 
 /** Control and info methods; see the module documentation. */
 export class SupervisorApi {
+  /** The last `getAllProcessInfo` list, handed out again while every struct in it is the same. */
+  #lastAll: readonly ProcessInfo[] | null = null;
+
   constructor(readonly ctx: ApiContext) {}
 
   getState(): { statecode: number; statename: string } {
@@ -111,7 +114,10 @@ export class SupervisorApi {
     const rewrite = sup.rewritesDescriptions ? (p: Subprocess, base: string) => sup.describe(p, base) : undefined;
     const infos: ProcessInfo[] = [];
     eachProcess(this.ctx, true, (group, proc) => void infos.push(processInfo(group, proc, now, rewrite)));
-    return infos;
+    // The same structs as last time: the same frozen list, whose encoding the codec reuses whole.
+    const last = this.#lastAll;
+    if (last !== null && last.length === infos.length && last.every((info, i) => info === infos[i])) return last;
+    return this.#lastAll = Object.freeze(infos);
   }
 
   /** Python `startProcess`: true once RUNNING (or at once with `wait` false). */

@@ -228,6 +228,7 @@ Deno.test("[RPC.struct.processinfo] getAllProcessInfo hands out the same frozen 
   const again = await d.call("supervisor.getAllProcessInfo") as Array<Record<string, unknown>>;
   equal(first.length, 3);
   ok(first.every((info, i) => info === again[i] && Object.isFrozen(info)));
+  ok(first === again && Object.isFrozen(first), "the same frozen list while nothing changed");
   d.start("solo");
   await settle();
   const started = await d.call("supervisor.getAllProcessInfo") as Array<Record<string, unknown>>;

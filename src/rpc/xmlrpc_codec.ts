@@ -169,13 +169,22 @@ function encodeMember(w: XmlWriter, k: unknown, v: unknown, opts: EncodeOptions,
   w.markup("</member>\n");
 }
 
-/** The encodings of frozen structs of scalars: such a struct cannot change, so its bytes are reused. */
-const frozenStructs = new WeakMap<object, Uint8Array>();
+/**
+ * The encodings of deeply frozen values: frozen structs of scalars, and
+ * frozen arrays of scalars and such structs. They cannot change, so their
+ * bytes are written once and reused.
+ */
+const frozenValues = new WeakMap<object, Uint8Array>();
+
+/** True for a member or item that cannot change: a scalar, or a value already in {@linkcode frozenValues}. */
+function settled(item: unknown): boolean {
+  return typeof item !== "object" || (item !== null && frozenValues.has(item));
+}
 
 function encodeStruct(w: XmlWriter, v: XmlRpcStruct, opts: EncodeOptions, depth: number): void {
   const frozen = Object.isFrozen(v);
   if (frozen) {
-    const done = frozenStructs.get(v);
+    const done = frozenValues.get(v);
     if (done !== undefined) return w.bytes(done);
   }
   const start = w.length;
@@ -187,15 +196,26 @@ function encodeStruct(w: XmlWriter, v: XmlRpcStruct, opts: EncodeOptions, depth:
     encodeMember(w, k, item, opts, depth);
   }
   w.markup("</struct></value>\n");
-  if (frozen && scalars) frozenStructs.set(v, w.copyFrom(start));
+  if (frozen && scalars) frozenValues.set(v, w.copyFrom(start));
+}
+
+function encodeArray(w: XmlWriter, v: readonly unknown[], opts: EncodeOptions, depth: number): void {
+  const frozen = Object.isFrozen(v);
+  if (frozen) {
+    const done = frozenValues.get(v);
+    if (done !== undefined) return w.bytes(done);
+  }
+  const start = w.length;
+  w.markup("<value><array><data>\n");
+  for (const item of v) encodeAt(w, item, opts, depth + 1);
+  w.markup("</data></array></value>\n");
+  if (frozen && v.every(settled)) frozenValues.set(v, w.copyFrom(start));
 }
 
 function encodeObject(w: XmlWriter, v: object, opts: EncodeOptions, depth: number): void {
   if (depth > MAX_DEPTH) throw new XmlRpcEncodeError(`Cannot marshal value: nested deeper than ${MAX_DEPTH} levels`);
   if (Array.isArray(v)) {
-    w.markup("<value><array><data>\n");
-    for (const item of v) encodeAt(w, item, opts, depth + 1);
-    w.markup("</data></array></value>\n");
+    encodeArray(w, v, opts, depth);
   } else if (v instanceof Double) {
     w.markup(`<value><double>${pyFloatRepr(v.value)}</double></value>\n`);
   } else if (v instanceof Date) {

@@ -139,6 +139,10 @@ Deno.test("a frozen struct of scalars is encoded once; its bytes are reused, byt
     new TextDecoder().decode(once),
     encodeMethodResponse([{ name: "a&b", pid: 7 }, { name: "a&b", pid: 7 }]),
   );
+  const list = Object.freeze([info, 3]) as unknown as XmlRpcValue;
+  const whole = encodeMethodResponseBytes(list);
+  equal(new TextDecoder().decode(encodeMethodResponseBytes(list)), new TextDecoder().decode(whole));
+  equal(reads, 1, "a frozen list of frozen structs and scalars is reused whole");
   const open = { n: 1 };
   equal(encodeValue(open), encodeValue(open));
   open.n = 2;

@@ -32,9 +32,7 @@ export class ReadRequest implements RawRequest {
     return this.head.target;
   }
   header(name: string): string | null {
-    const lower = name.toLowerCase();
-    for (const [n, v] of this.head.headers) if (n.length === lower.length && n.toLowerCase() === lower) return v;
-    return null;
+    return this.head.header(name);
   }
 }
 

@@ -39,17 +39,19 @@ export const MAX_HEAD_BYTES = 64 * 1024;
 
 /** A parsed request head. */
 export interface RequestHead {
-  method: string;
+  readonly method: string;
   /** The request target as sent (origin form: path and query). */
-  target: string;
+  readonly target: string;
   /** `1.0`, `1.1`, …; null when the request line has none. */
-  version: string | null;
-  /** Header names and values in the order sent (continuations joined). */
-  headers: Array<[string, string]>;
+  readonly version: string | null;
+  /** Header names and values in the order sent (continuations joined); made when first asked for. */
+  readonly headers: ReadonlyArray<readonly [string, string]>;
   /** The body length: 0 without Content-Length; null when Content-Length is not a number. */
-  contentLength: number | null;
+  readonly contentLength: number | null;
   /** The Connection header, lower case ("" when absent). */
-  connection: string;
+  readonly connection: string;
+  /** The first value of a header (name case-insensitive), or null. */
+  header(name: string): string | null;
 }
 
 const CR = 13;
@@ -96,39 +98,107 @@ function latin1ToUtf8(s: string): string {
 }
 
 /**
- * Parses a request head (without its final CRLF CRLF).
+ * Parses a request head (without its final CRLF CRLF). Only the request
+ * line, Content-Length and Connection are read up front; other headers are
+ * looked up when asked for, so a request allocates little.
  *
  * @returns The head, or null when there is no request line Medusa accepts.
  */
 export function parseRequestHead(text: string): RequestHead | null {
-  const lines = text.split("\r\n");
-  let first = 0;
-  while (first < lines.length && lines[first] === "") first++;
-  const m = REQUEST_LINE.exec(lines[first] ?? "");
+  let at = 0;
+  while (text.startsWith("\r\n", at)) at += 2;
+  let eol = text.indexOf("\r\n", at);
+  if (eol === -1) eol = text.length;
+  const m = REQUEST_LINE.exec(eol === text.length && at === 0 ? text : text.slice(at, eol));
   if (m === null) return null;
-  const headers: Array<[string, string]> = [];
-  let contentLength: number | null = 0;
-  let connection = "";
+  const target = /[\x80-\xff]/.test(m[2]!) ? latin1ToUtf8(m[2]!) : m[2]!;
+  return new ParsedHead(m[1]!, target, m[3] ?? null, text, Math.min(eol + 2, text.length));
+}
+
+/** A head whose header lines are read lazily from `text`, from `start` on. */
+class ParsedHead implements RequestHead {
+  readonly contentLength: number | null = 0;
+  readonly connection: string = "";
+  readonly #text: string;
+  readonly #start: number;
+  /** The pairs, made on demand (at once when a line is folded). */
+  #pairs: Array<[string, string]> | null = null;
+
+  constructor(
+    readonly method: string,
+    readonly target: string,
+    readonly version: string | null,
+    text: string,
+    start: number,
+  ) {
+    this.#text = text;
+    this.#start = start;
+    for (let at = start; at < text.length;) {
+      let eol = text.indexOf("\r\n", at);
+      if (eol === -1) eol = text.length;
+      const c = text.charCodeAt(at);
+      if (c === 32 || c === 9) {
+        this.#pairs = pairsOf(text, start); // continuation lines: read them all now
+        break;
+      }
+      const colon = text.indexOf(":", at);
+      const n = colon - at;
+      if (colon > at && colon < eol && (n === 14 || n === 10)) {
+        const name = text.slice(at, colon).toLowerCase();
+        const value = text.slice(colon + 1, eol).trim();
+        if (name === "content-length") this.contentLength = /^[0-9]+$/.test(value) ? Number(value) : null;
+        else if (name === "connection") this.connection = value.toLowerCase();
+      }
+      at = eol + 2;
+    }
+    if (this.#pairs !== null) {
+      for (const [name, value] of this.#pairs) {
+        const lower = name.toLowerCase();
+        if (lower === "content-length") this.contentLength = /^[0-9]+$/.test(value) ? Number(value) : null;
+        else if (lower === "connection") this.connection = value.toLowerCase();
+      }
+    }
+  }
+
+  get headers(): ReadonlyArray<readonly [string, string]> {
+    return this.#pairs ??= pairsOf(this.#text, this.#start);
+  }
+
+  header(name: string): string | null {
+    const lower = name.toLowerCase();
+    if (this.#pairs !== null) {
+      for (const [n, v] of this.#pairs) if (n.length === lower.length && n.toLowerCase() === lower) return v;
+      return null;
+    }
+    const text = this.#text;
+    for (let at = this.#start; at < text.length;) {
+      let eol = text.indexOf("\r\n", at);
+      if (eol === -1) eol = text.length;
+      if (text.charCodeAt(at + lower.length) === 58 && text.slice(at, at + lower.length).toLowerCase() === lower) {
+        return text.slice(at + lower.length + 1, eol).trim();
+      }
+      at = eol + 2;
+    }
+    return null;
+  }
+}
+
+/** Every header line of `text` from `start`, continuations joined (Medusa's join_headers drops one blank). */
+function pairsOf(text: string, start: number): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [];
   let last: [string, string] | null = null;
-  for (let i = first + 1; i < lines.length; i++) {
-    const line = lines[i]!;
+  for (const line of text.slice(start).split("\r\n")) {
     if (line === "") continue;
     if ((line[0] === " " || line[0] === "\t") && last !== null) {
-      last[1] += line.slice(1); // Medusa's join_headers drops the one leading blank
+      last[1] += line.slice(1);
       continue;
     }
     const colon = line.indexOf(":");
     if (colon <= 0) continue;
     last = [line.slice(0, colon), line.slice(colon + 1).trim()];
-    headers.push(last);
+    pairs.push(last);
   }
-  for (const [name, value] of headers) {
-    const lower = name.toLowerCase();
-    if (lower === "content-length") contentLength = /^[0-9]+$/.test(value) ? Number(value) : null;
-    else if (lower === "connection") connection = value.toLowerCase();
-  }
-  const target = /[\x80-\xff]/.test(m[2]!) ? latin1ToUtf8(m[2]!) : m[2]!;
-  return { method: m[1]!, target, version: m[3] ?? null, headers, contentLength, connection };
+  return pairs;
 }
 
 /** How a response goes out: its head, and what the connection does afterwards. */

@@ -12,14 +12,13 @@
  */
 
 import { bunConnect } from "./bun_connect.ts";
-import { bunLibcName, bunPlatform } from "./bun_libc.ts";
+import { bunIsatty, bunLibcName, bunPlatform } from "./bun_libc.ts";
 import { bunSendDatagram } from "./bun_datagram.ts";
 import { platformNotice, unavailableFeatures } from "./_platform.ts";
 import { bunWatch } from "./bun_watch.ts";
 import fs from "node:fs";
 import { hostname } from "node:os";
 import nodeProcess from "node:process";
-import { isatty } from "node:tty";
 import type { InputStream, OutputStream, Runtime } from "./types.ts";
 import { systemClock } from "./_system_clock.ts";
 import { mapError } from "./_map_error.ts";
@@ -44,8 +43,8 @@ function output(fd: number): OutputStream {
         if (stream.listenerCount("error") === 0) stream.on("error", () => {});
         stream.write(data, (e) => e ? reject(mapError(e, "write")) : resolve());
       }),
-    isTerminal: () => isatty(fd),
-    columns: () => (isatty(fd) ? (fd === 2 ? nodeProcess.stderr : nodeProcess.stdout).columns ?? null : null),
+    isTerminal: () => bunIsatty(fd),
+    columns: () => (bunIsatty(fd) ? (fd === 2 ? nodeProcess.stderr : nodeProcess.stdout).columns ?? null : null),
   };
 }
 
@@ -58,9 +57,9 @@ function input(): InputStream {
       const r = await reader.read();
       return r.done ? null : r.value;
     },
-    isTerminal: () => isatty(0),
+    isTerminal: () => bunIsatty(0),
     setRaw(raw) {
-      if (!isatty(0)) return false;
+      if (!bunIsatty(0)) return false;
       (nodeProcess.stdin as unknown as { setRawMode(raw: boolean): void }).setRawMode(raw);
       return true;
     },

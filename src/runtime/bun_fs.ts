@@ -9,10 +9,10 @@
 
 import fs from "node:fs";
 import fsp from "node:fs/promises";
-import { isatty } from "node:tty";
 import type { AppendFile, FileInfo, FileSystem, SyncWriteFile, WriteOpenMode } from "./types.ts";
 import { errnoCodeOf, mapError } from "./_map_error.ts";
 import { seekable, writeAllSync } from "./_io.ts";
+import { bunIsatty } from "./bun_libc.ts";
 
 async function wrap<T>(fn: () => Promise<T>): Promise<T> {
   try {
@@ -103,7 +103,7 @@ function openWriteSync(path: string, how: WriteOpenMode, mode?: number): SyncWri
       }
     },
     stat: () => wrapSync(() => toInfo(fs.fstatSync(fd))),
-    seekable: () => wrapSync(() => seekable(fs.fstatSync(fd).mode, () => isatty(fd))),
+    seekable: () => wrapSync(() => seekable(fs.fstatSync(fd).mode, () => bunIsatty(fd))),
     sync: () => wrapSync(() => fs.fsyncSync(fd)),
     close() {
       if (closed) return;

@@ -108,7 +108,8 @@ let loadingGC = false;
 
 /** Counts a chunk; every CHUNKS_PER_EDEN_GC-th runs an eden collection (bun:jsc, loaded on first use). */
 function countChunk(): void {
-  if (++chunks % CHUNKS_PER_EDEN_GC !== 0) return;
+  if (++chunks < CHUNKS_PER_EDEN_GC) return;
+  chunks = 0;
   if (edenGC !== null) return edenGC();
   if (loadingGC) return;
   loadingGC = true;

@@ -80,3 +80,20 @@ export function openBunLibc(declarations: Record<string, FfiDeclaration>): BunLi
   opened ??= null;
   return null;
 }
+
+let isattyFn: ((fd: number) => boolean) | undefined;
+
+/**
+ * isatty(3) through libc, so the daemon does not load node:tty (about
+ * 2 MiB of resident memory) just to ask; node:tty where FFI cannot reach
+ * libc.
+ */
+export function bunIsatty(fd: number): boolean {
+  if (isattyFn === undefined) {
+    const lib = openBunLibc({ isatty: { args: ["i32"], returns: "i32" } });
+    isattyFn = lib === null
+      ? (import.meta as unknown as { require(id: string): { isatty(fd: number): boolean } }).require("node:tty").isatty
+      : (n) => lib.symbols.isatty!(n) === 1;
+  }
+  return isattyFn(fd);
+}

@@ -97,13 +97,19 @@ export function processInfo(
   nowMs: number,
   rewrite?: (proc: Subprocess, base: string) => string,
 ): ProcessInfo {
+  const now = cappedInt(nowMs / 1000);
+  const last = lastInfo.get(proc);
+  // Checked against the process itself first, so a struct handed out again costs no allocation.
+  if (rewrite === undefined && last !== undefined && last.plain && unchanged(last.info, group, proc, now)) {
+    return last.info;
+  }
   const stdout = proc.output?.logfile("stdout") ?? "";
   const info = {
     name: proc.name,
     group: group.name,
     start: cappedInt(proc.laststartWall),
     stop: cappedInt(proc.laststopWall),
-    now: cappedInt(nowMs / 1000),
+    now,
     state: proc.state,
     statename: processStateName(proc.state),
     spawnerr: proc.spawnerr ?? "",
@@ -113,14 +119,19 @@ export function processInfo(
     stderr_logfile: proc.output?.logfile("stderr") ?? "",
     pid: proc.pid,
   };
-  const last = lastInfo.get(proc);
-  if (rewrite === undefined) {
-    if (last !== undefined && last.plain && sameFields(last.info, info)) return last.info;
-    return remember(proc, { ...info, description: describe(info) }, true);
-  }
+  if (rewrite === undefined) return remember(proc, { ...info, description: describe(info) }, true);
   const description = rewrite(proc, describe(info));
   if (last !== undefined && sameFields(last.info, info) && last.info.description === description) return last.info;
   return remember(proc, { ...info, description }, false);
+}
+
+/** True when `info` still describes `proc` in `group` at second `now` (the description follows from the rest). */
+function unchanged(info: ProcessInfo, group: ProcessGroup, proc: Subprocess, now: number): boolean {
+  return info.now === now && info.state === proc.state && info.pid === proc.pid &&
+    info.start === cappedInt(proc.laststartWall) && info.stop === cappedInt(proc.laststopWall) &&
+    info.name === proc.name && info.group === group.name && info.spawnerr === (proc.spawnerr ?? "") &&
+    info.exitstatus === (proc.exitstatus ?? 0) && info.logfile === (proc.output?.logfile("stdout") ?? "") &&
+    info.stderr_logfile === (proc.output?.logfile("stderr") ?? "");
 }
 
 function remember(proc: Subprocess, info: ProcessInfo, plain: boolean): ProcessInfo {

@@ -8,6 +8,7 @@
 
 import { type ChildProcess, spawn } from "node:child_process";
 import process from "node:process";
+import { readdirSync, readFileSync } from "node:fs";
 import { ourCommand, REFERENCE } from "./_harness.ts";
 
 /** Which implementation to start. */
@@ -109,12 +110,47 @@ export class ForegroundDaemon {
     process.kill(this.#child.pid!, signal);
   }
 
-  /** Kills whatever is left of the process group. */
+  /**
+   * Kills whatever is left: the daemon's process group and, when a failed
+   * test leaves the daemon running, its children too (they run in sessions
+   * of their own, so the group does not reach them).
+   */
   [Symbol.dispose](): void {
+    const pid = this.#child.pid!;
+    for (const child of descendants(pid)) {
+      try {
+        process.kill(-child, "SIGKILL");
+      } catch { /* not a group leader, or gone */ }
+      try {
+        process.kill(child, "SIGKILL");
+      } catch { /* already gone */ }
+    }
     try {
-      process.kill(-this.#child.pid!, "SIGKILL");
+      process.kill(-pid, "SIGKILL");
     } catch { /* already gone */ }
   }
+}
+
+/** Pids of the live descendants of `root`, read from /proc. */
+function descendants(root: number): number[] {
+  const parent = new Map<number, number>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "latin1");
+      parent.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+    } catch { /* gone */ }
+  }
+  const found: number[] = [];
+  for (const pid of parent.keys()) {
+    for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) {
+      if (p === root) {
+        found.push(pid);
+        break;
+      }
+    }
+  }
+  return found;
 }
 
 /**
